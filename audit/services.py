@@ -1,0 +1,94 @@
+"""Writes to the access log. One insert per call; callers make at most one per request."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from audit.models import AccessLogEntry, Action, Result
+
+# One constant key for PostgreSQL's transaction-level advisory lock: appends to the hash
+# chain are serialised so two requests never link to the same predecessor.
+_CHAIN_LOCK_KEY = 7513
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def entry_digest(entry: AccessLogEntry) -> str:
+    payload = json.dumps(
+        [
+            entry.prev_hash,
+            entry.at.isoformat(),
+            entry.actor_email,
+            entry.organisation_name,
+            entry.role,
+            entry.action,
+            entry.object_type,
+            entry.object_code,
+            str(entry.student_code or ""),
+            entry.result,
+            entry.detail,
+            entry.ip_address or "",
+            entry.path,
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def access_log(
+    *,
+    request=None,
+    actor=None,
+    membership=None,
+    action: str,
+    result: str = Result.OK,
+    object_type: str = "",
+    object_code: str = "",
+    student=None,
+    student_code=None,
+    detail: str = "",
+) -> AccessLogEntry:
+    """Append one entry to the tamper-evident access log."""
+    if request is not None:
+        actor = actor or (request.user if getattr(request, "user", None) and request.user.is_authenticated else None)
+        membership = membership or getattr(request, "membership", None)
+    if student is not None:
+        student_code = student.code
+        object_type = object_type or "student"
+        object_code = object_code or str(student.code)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        previous = AccessLogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or ""
+        entry = AccessLogEntry(
+            at=timezone.now(),
+            actor=actor,
+            actor_email=getattr(actor, "email", "") or "",
+            organisation_name=membership.organisation.name if membership else "",
+            organisation_code=membership.organisation.code if membership else None,
+            role=membership.role if membership else "",
+            action=action,
+            object_type=object_type,
+            object_code=str(object_code)[:64],
+            student_code=student_code,
+            result=result,
+            detail=detail[:300],
+            ip_address=_client_ip(request),
+            path=(request.get_full_path()[:300] if request is not None else ""),
+            prev_hash=previous,
+        )
+        entry.entry_hash = entry_digest(entry)
+        entry.save()
+    return entry
+
+
+__all__ = ["access_log", "entry_digest", "Action", "Result"]

@@ -1,0 +1,1 @@
+"""Coaching: trajectories, the follow-up schedule, contacts, situations and support actions."""

@@ -1,0 +1,131 @@
+"""Consent (AVG art. 6 and 7): versioned texts, an append-only record of answers, and the
+current state per purpose that the access module reads."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, Region
+
+
+class Purpose(models.TextChoices):
+    CONTACT = "contact", _("Contact door een coach na het diploma")
+    SHARING = "sharing", _("Delen met RMC / Doorstroompunt en gemeente")
+    MATCHTAFEL = "matchtafel", _("Bespreken aan de Matchtafel (UWV, Werkgeversservicepunt)")
+    RESEARCH = "research", _("Gebruik in gepseudonimiseerd onderzoek")
+
+
+class Status(models.TextChoices):
+    GIVEN = "given", _("Gegeven")
+    REFUSED = "refused", _("Geweigerd")
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
+
+
+class ConsentText(models.Model):
+    """One published version of the text for one purpose, for a region or a single school.
+
+    A published version never changes; a new wording is a new row with its own version number
+    and effective date, so every answer can show exactly what the young person read.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    purpose = models.CharField(_("doel"), max_length=20, choices=Purpose.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="consent_texts", verbose_name=_("regio"))
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consent_texts",
+        verbose_name=_("school"),
+        help_text=_("Leeg: geldt voor de hele regio."),
+    )
+    version = models.PositiveSmallIntegerField(_("versie"))
+    title_nl = models.CharField(_("titel (Nederlands)"), max_length=200)
+    body_nl = models.TextField(_("tekst (Nederlands, B1)"))
+    title_en = models.CharField(_("titel (Engels)"), max_length=200)
+    body_en = models.TextField(_("tekst (Engels)"))
+    effective_from = models.DateField(_("geldig vanaf"))
+    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("toestemmingstekst")
+        verbose_name_plural = _("toestemmingsteksten")
+        ordering = ["region", "school", "purpose", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "school", "purpose", "version"], name="consenttext_unique_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} v{self.version}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ConsentRecord(models.Model):
+    """One answer for one purpose. Append-only: never updated, never deleted (proof)."""
+
+    class Method(models.TextChoices):
+        PAPER = "paper", _("Op papier, bij de diplomapapieren")
+        DIGITAL = "digital", _("Digitaal door de jongere")
+        PHONE = "phone", _("Telefonisch")
+        IN_PERSON = "in_person", _("Mondeling in gesprek")
+
+    class GivenBy(models.TextChoices):
+        STUDENT = "student", _("De jongere zelf")
+        PARENT = "parent", _("Ouder")
+        GUARDIAN = "guardian", _("Voogd / wettelijk vertegenwoordiger")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="consent_records")
+    purpose = models.CharField(_("doel"), max_length=20, choices=Purpose.choices)
+    status = models.CharField(_("antwoord"), max_length=10, choices=Status.choices)
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, null=True, related_name="records")
+    method = models.CharField(_("hoe"), max_length=10, choices=Method.choices)
+    given_by = models.CharField(_("gegeven door"), max_length=10, choices=GivenBy.choices, default=GivenBy.STUDENT)
+    representative_name = models.CharField(_("naam ouder / voogd"), max_length=150, blank=True)
+    answered_at = models.DateTimeField(_("moment van het antwoord"))
+    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("toestemmingsantwoord")
+        verbose_name_plural = _("toestemmingsantwoorden")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["student", "purpose", "-recorded_at"], name="consentrecord_latest_idx")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("ConsentRecord is append-only: record a new answer instead of editing one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("ConsentRecord is append-only and cannot be deleted.")
+
+
+class CurrentConsent(models.Model):
+    """The latest answer per student and purpose: a projection kept in the same transaction
+    as the append, so access checks and dashboards read one indexed row, not a history."""
+
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="current_consents")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    record = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["student", "purpose"], name="currentconsent_unique")]
+        indexes = [models.Index(fields=["purpose", "status", "student"], name="currentconsent_access_idx")]

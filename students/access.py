@@ -1,0 +1,149 @@
+"""The one access module for young people's records.
+
+Every list, page, export, dashboard row and reminder asks here which students a membership
+may see (`students_visible_to`) and fetches a single record through one door
+(`get_student_for`). Consent decides access for organisations other than the school: the
+check is an indexed EXISTS on the current-consent projection, so it costs one subquery,
+whatever the number of students.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Membership, Organisation, Role
+from audit.models import Action, Result
+from audit.services import access_log
+from consent.models import CurrentConsent, Purpose, Status
+from students.models import Handover, Student, StudentShare
+
+
+class Perm(enum.Enum):
+    VIEW = "view"
+    EDIT = "edit"  # personal data, programme, handover
+    CONSENT = "consent"  # record consent answers on the student's behalf
+    LOG_CONTACT = "log_contact"  # contacts, situation, support actions
+    ASSIGN = "assign"  # assign or move the coach
+    PRIVACY = "privacy"  # inzage, correction and erasure requests, access log
+
+
+def purpose_for_organisation(organisation: Organisation) -> str | None:
+    """Which consent purpose lets this organisation see a student. None: no consent needed
+    (the school keeps its own view of its own students)."""
+    if organisation.kind == Organisation.Kind.SCHOOL:
+        return None
+    if organisation.kind in {Organisation.Kind.WSP, Organisation.Kind.UWV}:
+        return Purpose.MATCHTAFEL
+    return Purpose.SHARING
+
+
+def consent_active(purpose: str, student_ref: str = "pk") -> Exists:
+    return Exists(CurrentConsent.objects.filter(student=OuterRef(student_ref), purpose=purpose, status=Status.GIVEN))
+
+
+def _offered_to(membership: Membership) -> Exists:
+    handovers = Handover.objects.filter(student=OuterRef("pk"), status=Handover.Status.OFFERED)
+    if membership.role == Role.COORDINATOR:
+        return Exists(handovers.filter(to_organisation=membership.organisation))
+    return Exists(handovers.filter(to_coach=membership.user))
+
+
+def students_visible_to(membership: Membership | None) -> QuerySet[Student]:
+    """Every student this membership may see. Erased records are never visible."""
+    students = Student.objects.active()
+    if membership is None or not membership.is_active:
+        return students.none()
+    org = membership.organisation
+    user = membership.user
+    role = membership.role
+
+    if org.kind == Organisation.Kind.SCHOOL:
+        if role in {Role.ZORGCOORDINATOR, Role.COORDINATOR}:
+            return students.filter(school=org)
+        if role == Role.COACH:
+            return students.filter(school=org).filter(Q(coach=user) | _offered_to(membership))
+        if role == Role.STAGIAIR:
+            return students.filter(school=org).filter(
+                Exists(StudentShare.objects.filter(student=OuterRef("pk"), user=user))
+            )
+        return students.none()
+
+    purpose = purpose_for_organisation(org)
+    if role == Role.COORDINATOR:
+        if org.kind == Organisation.Kind.RMC:
+            scope = Q(region=org.region_id) | Q(guiding_organisation=org)
+        elif org.kind == Organisation.Kind.GEMEENTE and org.municipality_id:
+            scope = Q(municipality=org.municipality_id) | Q(guiding_organisation=org)
+        else:
+            scope = Q(guiding_organisation=org)
+        return students.filter(scope | _offered_to(membership)).filter(consent_active(purpose))
+    if role == Role.COACH:
+        scope = Q(guiding_organisation=org, coach=user) | _offered_to(membership)
+        return students.filter(scope).filter(consent_active(purpose))
+    if role == Role.STAGIAIR:
+        shared = Exists(StudentShare.objects.filter(student=OuterRef("pk"), user=user))
+        return students.filter(shared, guiding_organisation=org).filter(consent_active(purpose))
+    # Matchtafel partners see only students discussed at a Matchtafel (a later capability);
+    # the beheerder manages organisations and texts, never young people's records.
+    return students.none()
+
+
+def has_perm(membership: Membership | None, student: Student, perm: Perm) -> bool:
+    """May this membership do `perm` on a student it can already see?"""
+    if membership is None:
+        return False
+    role = membership.role
+    org_id = membership.organisation_id
+    user_id = membership.user_id
+    is_school = student.school_id == org_id
+    guides = student.guiding_organisation_id == org_id
+    is_coach = student.coach_id == user_id and (is_school or guides)
+    if perm == Perm.VIEW:
+        return True
+    if perm == Perm.EDIT:
+        return (is_school and role == Role.ZORGCOORDINATOR) or (is_coach and role == Role.COACH)
+    if perm == Perm.CONSENT:
+        return (is_school and role == Role.ZORGCOORDINATOR) or (is_coach and role == Role.COACH)
+    if perm == Perm.LOG_CONTACT:
+        return (role == Role.COACH and is_coach) or role == Role.STAGIAIR or (role == Role.COORDINATOR and guides)
+    if perm == Perm.ASSIGN:
+        return (role == Role.COORDINATOR and (guides or student.guiding_organisation_id is None)) or (
+            role == Role.ZORGCOORDINATOR and is_school
+        )
+    if perm == Perm.PRIVACY:
+        return (role == Role.ZORGCOORDINATOR and is_school) or (role == Role.COORDINATOR and guides)
+    return False
+
+
+def get_student_for(request, code, perm: Perm = Perm.VIEW, *, log: bool = True) -> Student:
+    """The one door to a single student: 404 if the active membership may not see it, 403 if
+    it may see but not do `perm`. Every outcome is written to the access log."""
+    membership = getattr(request, "membership", None)
+    student = (
+        students_visible_to(membership).select_related("school", "municipality", "region").filter(code=code).first()
+    )
+    action = Action.VIEW if perm == Perm.VIEW else Action.CHANGE
+    if student is None:
+        if log:
+            exists = Student.objects.filter(code=code).values_list("code", flat=True).first()
+            access_log(
+                request=request,
+                action=action,
+                result=Result.NOT_FOUND if exists is None else Result.DENIED,
+                object_type="student",
+                object_code=str(code),
+                student_code=exists,
+                detail=perm.value,
+            )
+        raise Http404
+    if not has_perm(membership, student, perm):
+        if log:
+            access_log(request=request, action=action, result=Result.DENIED, student=student, detail=perm.value)
+        raise PermissionDenied
+    if log:
+        access_log(request=request, action=action, student=student, detail=perm.value)
+    return student

@@ -1,0 +1,284 @@
+"""The young person's record, as the school knows it, and its timeline."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Municipality, Organisation, Region
+
+
+class Level(models.IntegerChoices):
+    ENTREE = 1, _("Entree (niveau 1)")
+    LEVEL_2 = 2, _("Niveau 2")
+    LEVEL_3 = 3, _("Niveau 3")
+    LEVEL_4 = 4, _("Niveau 4")
+
+
+class Leerweg(models.TextChoices):
+    BOL = "BOL", _("BOL")
+    BBL = "BBL", _("BBL")
+
+
+class Outcome(models.TextChoices):
+    STUDYING = "studying", _("Nog op school")
+    DIPLOMA = "diploma", _("Diploma behaald")
+    LEFT = "left", _("Uitgestroomd zonder diploma")
+
+
+class SupportNeed(models.TextChoices):
+    """Coarse signals only (AVG art. 9): never free-text diagnoses."""
+
+    WORK = "work", _("Werk")
+    EDUCATION = "education", _("Vervolgopleiding")
+    MONEY = "money", _("Geld / schulden")
+    HOUSING = "housing", _("Wonen")
+    HEALTH = "health", _("Gezondheid / zorg")
+    LANGUAGE = "language", _("Taal")
+    TRANSPORT = "transport", _("Vervoer")
+    OTHER = "other", _("Overig")
+
+
+class StudentQuerySet(models.QuerySet["Student"]):
+    def active(self):
+        return self.filter(erased_at__isnull=True)
+
+
+class Student(models.Model):
+    """A young person. No BSN. Personal fields are blanked on erasure; facts stay for statistics."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    # Names as Dutch names are written, kept exactly as typed.
+    first_name = models.CharField(_("voornaam"), max_length=100)
+    roepnaam = models.CharField(_("roepnaam"), max_length=100, blank=True)
+    tussenvoegsel = models.CharField(_("tussenvoegsel"), max_length=30, blank=True)
+    last_name = models.CharField(_("achternaam"), max_length=150)
+    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
+    phone = models.CharField(_("mobiel nummer"), max_length=20, blank=True, help_text=_("Bijvoorbeeld 06-12345678"))
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    woonplaats = models.CharField(_("woonplaats"), max_length=100, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="students",
+        verbose_name=_("gemeente"),
+    )
+    # Denormalised from the gemeente (or the school when unknown): the regional dashboard
+    # filters 150,000 rows on it, so it must be one indexed column, not a join.
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="students", verbose_name=_("regio"))
+
+    # School and programme.
+    school = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="students", verbose_name=_("school")
+    )
+    location = models.CharField(_("locatie"), max_length=100, blank=True)
+    student_number = models.CharField(_("studentnummer"), max_length=30, blank=True)
+    programme_name = models.CharField(_("opleiding"), max_length=200, blank=True)
+    crebo = models.CharField(_("crebocode"), max_length=5, blank=True)
+    level = models.PositiveSmallIntegerField(_("niveau"), choices=Level.choices, null=True, blank=True)
+    leerweg = models.CharField(_("leerweg"), max_length=3, choices=Leerweg.choices, blank=True)
+    sector = models.CharField(_("sector"), max_length=100, blank=True)
+    class_name = models.CharField(_("klas"), max_length=30, blank=True)
+    cohort = models.PositiveSmallIntegerField(_("cohort"), null=True, blank=True, help_text=_("Jaar van diplomering"))
+    expected_diploma_date = models.DateField(_("verwachte diplomadatum"), null=True, blank=True)
+    outcome = models.CharField(_("uitstroom"), max_length=10, choices=Outcome.choices, default=Outcome.STUDYING)
+    outcome_date = models.DateField(_("datum uitstroom / diploma"), null=True, blank=True)
+    is_vulnerable = models.BooleanField(_("kwetsbaar"), default=False)
+    support_needs = models.JSONField(_("ondersteuningsbehoefte"), default=list, blank=True)
+
+    # Who guides the young person now. The school keeps its own view regardless.
+    guiding_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="guided_students",
+        verbose_name=_("begeleidende organisatie"),
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name=_("coach"),
+    )
+
+    # Retention (AVG): when the record is due for erasure, and when it was erased.
+    erase_after = models.DateField(_("wissen na"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("gewist op"), null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jongere")
+        verbose_name_plural = _("jongeren")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "student_number"],
+                condition=~models.Q(student_number=""),
+                name="student_unique_number_per_school",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "cohort"], name="student_school_cohort_idx"),
+            models.Index(fields=["region", "cohort"], name="student_region_cohort_idx"),
+            models.Index(fields=["guiding_organisation", "coach"], name="student_guiding_coach_idx"),
+            models.Index(fields=["coach"], name="student_coach_idx"),
+            models.Index(fields=["school", "last_name", "date_of_birth"], name="student_match_idx"),
+            models.Index(fields=["erase_after"], name="student_erase_after_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def display_first_name(self) -> str:
+        return self.roepnaam or self.first_name
+
+    @property
+    def full_name(self) -> str:
+        parts = [self.display_first_name, self.tussenvoegsel, self.last_name]
+        return " ".join(p for p in parts if p)
+
+    @property
+    def sort_name(self) -> str:
+        """Achternaam first, as Dutch lists sort: "Vries, Jan de"."""
+        first = " ".join(p for p in [self.display_first_name, self.tussenvoegsel] if p)
+        return f"{self.last_name}, {first}" if first else self.last_name
+
+    @property
+    def diploma_date(self):
+        return self.outcome_date if self.outcome == Outcome.DIPLOMA else None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+
+class StudentShare(models.Model):
+    """A student explicitly shared with a stagiair: the only students a stagiair sees."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shared_students")
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["student", "user"], name="studentshare_unique")]
+
+
+class TimelineEvent(models.Model):
+    """Everything that happened to a record, in order. Written by services, never edited."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Aangemaakt")
+        UPDATED = "updated", _("Gewijzigd")
+        IMPORTED = "imported", _("Geïmporteerd")
+        HANDOVER = "handover", _("Warme overdracht")
+        CONSENT = "consent", _("Toestemming")
+        ASSIGNED = "assigned", _("Coach toegewezen")
+        CONTACT = "contact", _("Contact")
+        SITUATION = "situation", _("Situatie")
+        SUPPORT = "support", _("Begeleidingsaanbod")
+        CHECKIN = "checkin", _("Contactmoment")
+        CLOSED = "closed", _("Traject afgesloten")
+        PRIVACY = "privacy", _("Privacy")
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    summary = models.CharField(max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["student", "-at"], name="timeline_student_at_idx")]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class Handover(models.Model):
+    """The warme overdracht: what the school knows, in the student's own words too."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Concept")
+        OFFERED = "offered", _("Aangeboden")
+        ACCEPTED = "accepted", _("Geaccepteerd")
+        DECLINED = "declined", _("Afgewezen")
+        WITHDRAWN = "withdrawn", _("Teruggetrokken")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Telefoon")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        SMS = "sms", _("Sms")
+        EMAIL = "email", _("E-mail")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="handovers")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    what_works = models.TextField(_("wat werkt bij deze jongere"), blank=True)
+    school_contacts = models.TextField(_("mentor en contactpersonen school"), blank=True)
+    support_needs = models.JSONField(_("ondersteuningsbehoefte"), default=list, blank=True)
+    risks = models.TextField(_("risico's en signalen"), blank=True)
+    preferred_channel = models.CharField(_("voorkeur contact"), max_length=10, choices=Channel.choices, blank=True)
+    own_words_wants = models.TextField(_("wat wil de jongere (eigen woorden)"), blank=True)
+    own_words_needs = models.TextField(_("wat heeft de jongere nodig (eigen woorden)"), blank=True)
+
+    to_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming_handovers",
+        verbose_name=_("aan organisatie"),
+    )
+    to_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incoming_handovers",
+        verbose_name=_("aan coach"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    offered_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("reden van afwijzen"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("warme overdracht")
+        verbose_name_plural = _("warme overdrachten")
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["to_organisation", "status"], name="handover_to_org_status_idx"),
+            models.Index(fields=["to_coach", "status"], name="handover_to_coach_status_idx"),
+            models.Index(fields=["student", "status"], name="handover_student_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} → {self.to_organisation or self.to_coach or '-'}"
