@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kwint
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run install install-dev test test-fast bench lint format migrate demo clean
+.PHONY: run install install-dev test bench lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,21 +22,26 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# The demo: embedded SQLite and a file-system broker unless DATABASE_URL / REDIS_URL are set.
-# Idempotent: migrations and seed_demo keep what is there. Ctrl-C stops web, worker and beat.
+# The demo: embedded SQLite and a file-system broker (under .run/) unless DATABASE_URL /
+# REDIS_URL are set. Idempotent: migrate and seed_demo keep what is there. Ctrl-C stops web,
+# worker and beat together (honcho).
 run: install
-	mkdir -p .run/broker .run/broker-processed
 	KWINT_ENV=demo $(BIN)/python manage.py migrate --noinput
 	KWINT_ENV=demo $(BIN)/python manage.py seed_demo
 	KWINT_ENV=demo $(BIN)/honcho -f Procfile.dev start
 
 # The whole suite against the real PostgreSQL and Redis (unit, integration, Celery, browser).
+# pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
 test: install-dev
-	KWINT_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	@KWINT_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; \
+	exit $$status
 
-# Speed targets live here, never in timed tests.
+# Speed measurements on PostgreSQL (benchmarks/README.md). Never part of `make test`.
 bench: install-dev
-	KWINT_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest benchmarks -p no:cacheprovider -s $(PYTEST_ARGS)
+	KWINT_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/pytest benchmarks -p no:cacheprovider -s -q $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -45,6 +50,12 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Translations: collect every {% translate %} / gettext string into locale/en, then compile.
+# Needs GNU gettext (apt-get install gettext). The compiled .mo is committed: CI has no msgfmt.
+messages: install
+	KWINT_ENV=development $(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=benchmarks --ignore=tests
+	KWINT_ENV=development $(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 clean:
 	rm -rf .run staticfiles

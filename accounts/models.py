@@ -167,7 +167,9 @@ class Membership(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("gebruiker"))
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisatie")
+        # PROTECT: an organisation with (former) members is deactivated, never deleted; the
+        # roles are the record of who worked where.
+        Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organisatie")
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     coach_kind = models.CharField(_("soort coach"), max_length=20, choices=CoachKind.choices, blank=True)

@@ -2,16 +2,14 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import LoginForm
-from accounts.models import Organisation, Region, Role, User
+from accounts.models import Role
 from accounts.selectors import memberships_of
-from kwint.lib.access import role_required
 from kwint.lib.middleware import SESSION_MEMBERSHIP_KEY
 
 START_PAGES = {
@@ -58,26 +56,3 @@ def switch_membership(request, code):
         raise Http404
     request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
     return redirect("home")
-
-
-@require_GET
-@role_required(Role.BEHEERDER)
-def organisation_list(request):
-    organisations = Organisation.objects.select_related("region", "municipality").annotate(
-        member_count=Count("memberships", filter=Q(memberships__is_active=True))
-    )
-    return render(request, "accounts/organisation_list.html", {"organisations": organisations})
-
-
-@require_GET
-@role_required(Role.BEHEERDER)
-def user_list(request):
-    users = User.objects.prefetch_related("memberships__organisation")
-    return render(request, "accounts/user_list.html", {"users": users})
-
-
-@require_GET
-@role_required(Role.BEHEERDER)
-def region_list(request):
-    regions = Region.objects.prefetch_related("municipalities")
-    return render(request, "accounts/region_list.html", {"regions": regions})

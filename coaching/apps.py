@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CoachingConfig(AppConfig):
     name = "coaching"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from coaching.signals import on_student_assigned
+        from students.signals import student_assigned
+
+        student_assigned.connect(on_student_assigned, dispatch_uid="coaching.on_student_assigned")

@@ -86,8 +86,13 @@ class ConsentRecord(models.Model):
         PARENT = "parent", _("Ouder")
         GUARDIAN = "guardian", _("Voogd / wettelijk vertegenwoordiger")
 
+    # Fields the AVG erasure may blank (the database trigger allows exactly this update).
+    PRIVACY_FIELDS = ("representative_name", "note")
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="consent_records")
+    # PROTECT: erasure pseudonymises a student, it never deletes one; a cascade would silently
+    # destroy the proof of consent (and the database trigger refuses DELETE anyway).
+    student = models.ForeignKey("students.Student", on_delete=models.PROTECT, related_name="consent_records")
     purpose = models.CharField(_("doel"), max_length=20, choices=Purpose.choices)
     status = models.CharField(_("antwoord"), max_length=10, choices=Status.choices)
     text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, null=True, related_name="records")
@@ -129,3 +134,54 @@ class CurrentConsent(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["student", "purpose"], name="currentconsent_unique")]
         indexes = [models.Index(fields=["purpose", "status", "student"], name="currentconsent_access_idx")]
+
+
+class ConsentLink(models.Model):
+    """A personal link for the young person: answer the consent questions, or withdraw.
+
+    Only the SHA-256 of the token is stored: a database dump holds no usable link. The token
+    itself is shown once (QR code) or e-mailed, and never logged.
+    """
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", _("Toestemming geven")
+        WITHDRAW = "withdraw", _("Toestemming intrekken")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="consent_links")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("persoonlijke toestemmingslink")
+        verbose_name_plural = _("persoonlijke toestemmingslinks")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class ConsentRenewalReminder(models.Model):
+    """At 18, consent a parent or guardian gave must be renewed by the young person.
+
+    One row per record: the unique constraint is the claim, so a second sweep, a retry or a
+    second worker never reminds the coach twice about the same answer.
+    """
+
+    record = models.OneToOneField(ConsentRecord, on_delete=models.PROTECT, related_name="renewal_reminder")
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="+")
+    sent_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("herinnering toestemming vernieuwen")
+        verbose_name_plural = _("herinneringen toestemming vernieuwen")

@@ -16,9 +16,29 @@ app.autodiscover_tasks()
 # Named entries, Europe/Amsterdam wall-clock times (CELERY_TIMEZONE): "07:00" stays 07:00
 # local across the DST switch. Each entry only fires a sweep; the due work lives in PostgreSQL.
 BEAT_SCHEDULE = {
+    # Retention (AVG): recompute erasure dates and erase what is due, at night.
+    "privacy-retention-sweep": {
+        "task": "privacy.retention_sweep",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "kwint-heartbeat": {
         "task": "kwint.heartbeat",
         "schedule": crontab(minute="*/5"),
+    },
+    # Guardian consent to renew at 18: remind the coach once per answer (consent.tasks).
+    "consent-renewal-sweep": {
+        "task": "consent.renewal_sweep",
+        "schedule": crontab(hour=6, minute=45),
+    },
+    # Coaches' morning digest, escalations and close reminders (coaching.reminders).
+    "coaching-reminder-sweep": {
+        "task": "coaching.reminder_sweep",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Re-enqueues reminders left pending or claimed by a worker that died mid-send.
+    "coaching-reminder-redispatch": {
+        "task": "coaching.reminder_redispatch",
+        "schedule": crontab(minute="*/10"),
     },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

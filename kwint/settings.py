@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from kwint.lib.env import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RUN_DIR = BASE_DIR / ".run"
 
-env = environ.Env()
+# django-environ with strict booleans and numbers: a typo fails loudly instead of meaning False.
+env = Env()
 # A local .env is a convenience for developers; real deployments pass the environment.
 if (BASE_DIR / ".env").exists():
     env.read_env(str(BASE_DIR / ".env"))
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "students",
     "consent",
     "coaching",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kwint.lib.middleware.SessionTimeoutMiddleware",
+    # Sends a logged-in user without a verified second factor to enrolment or verification.
+    "accounts.two_factor.TwoFactorMiddleware",
     # Every view needs a login unless marked @login_not_required (login, public consent links).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "kwint.lib.middleware.ActiveMembershipMiddleware",
@@ -147,7 +152,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Two-factor login (BIO): required for every staff user, except the documented demo logins.
-KWINT_REQUIRE_2FA = env.bool("KWINT_REQUIRE_2FA", default=not DEMO_MODE)
+# On by default in production only: demo, development and test run without it unless
+# KWINT_REQUIRE_2FA=true (the shared `login` fixture logs in without a device; tests/security
+# turn it on explicitly).
+KWINT_REQUIRE_2FA = env.bool("KWINT_REQUIRE_2FA", default=IS_PRODUCTION and not DEMO_MODE)
 OTP_TOTP_ISSUER = "Kwint"
 
 # Lockout after repeated failed logins (django-axes).
@@ -243,6 +251,9 @@ else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_RESULT_BACKEND = None
     _broker_dir = RUN_DIR / "broker"
+    # kombu's file-system transport fails on a missing folder; web, worker and beat all need it.
+    for _folder in (_broker_dir, RUN_DIR / "broker-processed"):
+        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
@@ -277,6 +288,10 @@ KWINT_RETENTION_DAYS_WITHOUT_CONSENT = env.int("KWINT_RETENTION_DAYS_WITHOUT_CON
 KWINT_CONSENT_LINK_DAYS = env.int("KWINT_CONSENT_LINK_DAYS", default=14)
 # Escalation to the coordinator after a check-in is overdue this many days.
 KWINT_ESCALATE_AFTER_DAYS = env.int("KWINT_ESCALATE_AFTER_DAYS", default=14)
+# How long a contact note stays editable by its author before it is frozen.
+KWINT_CONTACT_EDIT_MINUTES = env.int("KWINT_CONTACT_EDIT_MINUTES", default=30)
+# A reminder claimed by a worker that died mid-send may be re-claimed after this many seconds.
+KWINT_REMINDER_CLAIM_SECONDS = env.int("KWINT_REMINDER_CLAIM_SECONDS", default=600)
 
 LOGGING = {
     "version": 1,

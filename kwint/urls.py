@@ -22,10 +22,47 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("taal/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("account/tweestaps/", include("accounts.two_factor")),
+    path(
+        "account/wachtwoord/",
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "account/wachtwoord/gewijzigd/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done_kwint.html"),
+        name="password_change_done",
+    ),
+    path(
+        "wachtwoord-vergeten/",
+        auth_views.PasswordResetView.as_view(
+            template_name="registration/password_reset.html",
+            email_template_name="registration/password_reset_email.txt",
+            html_email_template_name="registration/password_reset_email.html",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "wachtwoord-vergeten/verstuurd/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "wachtwoord-vergeten/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(template_name="registration/password_reset_new.html"),
+        name="password_reset_confirm",
+    ),
+    path(
+        "wachtwoord-vergeten/klaar/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_finished.html"),
+        name="password_reset_complete",
+    ),
     path("account/", include("accounts.urls")),
     path("jongeren/", include("students.urls")),
     path("toestemming/", include("consent.urls")),
     path("coaching/", include("coaching.urls")),
     path("regio/", include("dashboards.urls")),
+    path("privacy/", include("privacy.urls")),
     path("django-beheer/", admin.site.urls),
 ]

@@ -50,6 +50,19 @@ class StudentQuerySet(models.QuerySet["Student"]):
 class Student(models.Model):
     """A young person. No BSN. Personal fields are blanked on erasure; facts stay for statistics."""
 
+    # Read by the erasure (students.privacy): the free-text fields that identify the person.
+    PRIVACY_FIELDS = (
+        "first_name",
+        "roepnaam",
+        "tussenvoegsel",
+        "last_name",
+        "phone",
+        "email",
+        "postcode",
+        "woonplaats",
+        "student_number",
+    )
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     # Names as Dutch names are written, kept exactly as typed.
@@ -216,6 +229,8 @@ class TimelineEvent(models.Model):
 class Handover(models.Model):
     """The warme overdracht: what the school knows, in the student's own words too."""
 
+    PRIVACY_FIELDS = ("what_works", "school_contacts", "risks", "own_words_wants", "own_words_needs", "decline_reason")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Concept")
         OFFERED = "offered", _("Aangeboden")
@@ -282,3 +297,44 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} → {self.to_organisation or self.to_coach or '-'}"
+
+
+class ImportMapping(models.Model):
+    """Which column of the school's export feeds which student field: remembered per school so
+    next year's upload is pre-filled."""
+
+    school = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="import_mapping")
+    mapping = models.JSONField(default=dict)  # {field name: column header}
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class ImportBatch(models.Model):
+    """One uploaded file, parsed once and kept server-side between upload, mapping, preview and
+    confirm, so a 5,000-row file is never re-uploaded or re-parsed. Holds personal data: purged
+    a day after upload (`students.tasks.import_batches_purge`), trimmed to the invalid rows
+    after confirm."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Geüpload")
+        PREVIEWED = "previewed", _("Voorbeeld gemaakt")
+        IMPORTING = "importing", _("Bezig met importeren")
+        DONE = "done", _("Geïmporteerd")
+        FAILED = "failed", _("Mislukt")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="import_batches")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UPLOADED)
+    headers = models.JSONField(default=list)
+    rows = models.JSONField(default=list)  # raw cell strings, one list per data row
+    mapping = models.JSONField(default=dict)
+    preview = models.JSONField(default=list)  # one dict per row: status, errors, values, student
+    result = models.JSONField(default=dict)  # counts after confirm
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="importbatch_created_idx")]

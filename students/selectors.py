@@ -2,16 +2,67 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
 
-from accounts.models import Membership
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.models import Membership, Role
+from consent.models import CurrentConsent, Purpose
 from students.access import students_visible_to
-from students.models import Student, TimelineEvent
+from students.models import Handover, Student, TimelineEvent
 
 
 def student_list(membership: Membership) -> QuerySet[Student]:
-    return students_visible_to(membership).select_related("school", "coach", "guiding_organisation", "municipality")
+    """The visible students with, per row, the sharing-consent state and the latest handover
+    state as subqueries: one query for the whole page, whatever its length."""
+    consent = CurrentConsent.objects.filter(student=OuterRef("pk"), purpose=Purpose.SHARING).values("status")[:1]
+    handover = Handover.objects.filter(student=OuterRef("pk")).order_by("-created_at", "-id").values("status")[:1]
+    return (
+        students_visible_to(membership)
+        .select_related("school", "coach", "guiding_organisation", "municipality")
+        .annotate(sharing_consent=Subquery(consent), handover_state=Subquery(handover))
+    )
 
 
 def student_timeline(student: Student) -> QuerySet[TimelineEvent]:
     return student.timeline.select_related("actor")
+
+
+def handovers_incoming(membership: Membership) -> QuerySet[Handover]:
+    """Handovers offered to this membership: to its organisation (coordinator) or to the user
+    by name (coach). Mirrors `students.access._offered_to`, which makes the students visible."""
+    offered = Handover.objects.filter(status=Handover.Status.OFFERED, student__erased_at__isnull=True)
+    if membership.role == Role.COORDINATOR:
+        offered = offered.filter(to_organisation=membership.organisation)
+    elif membership.role == Role.COACH:
+        offered = offered.filter(to_coach=membership.user)
+    else:
+        return offered.none()
+    # Consent may have been withdrawn since the offer: then the receiver may no longer see it.
+    visible = students_visible_to(membership).values("pk")
+    return (
+        offered.filter(student__in=visible)
+        .select_related("student", "to_organisation", "to_coach", "offered_by", "student__school")
+        .order_by("offered_at")
+    )
+
+
+def handover_for_receiver(membership: Membership, code) -> Handover | None:
+    return handovers_incoming(membership).filter(code=code).first()
+
+
+def handover_decisions_recent(membership: Membership, days: int = 30) -> QuerySet[Handover]:
+    """Decisions on handovers this user offered, for their start page."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return (
+        Handover.objects.filter(
+            offered_by=membership.user,
+            student__school=membership.organisation,
+            decided_at__gte=since,
+            student__erased_at__isnull=True,
+        )
+        .filter(Q(status=Handover.Status.ACCEPTED) | Q(status=Handover.Status.DECLINED))
+        .select_related("student", "to_organisation", "decided_by")
+        .order_by("-decided_at")
+    )

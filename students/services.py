@@ -41,6 +41,81 @@ def student_assign(*, student: Student, organisation, coach, actor=None) -> Stud
         data={"organisation": str(organisation.code), "coach": str(coach.code) if coach else None},
     )
     student_assigned.send(
-        sender=Student, student=student, organisation=organisation, coach=coach, previous_coach=previous_coach, actor=actor
+        sender=Student,
+        student=student,
+        organisation=organisation,
+        coach=coach,
+        previous_coach=previous_coach,
+        actor=actor,
     )
     return student
+
+
+# Fields a person edits on the student page; the timeline records which ones changed (never the
+# values themselves: the timeline is shown to everyone who sees the record).
+EDITABLE_FIELDS = (
+    "first_name",
+    "roepnaam",
+    "tussenvoegsel",
+    "last_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "postcode",
+    "woonplaats",
+    "municipality",
+    "location",
+    "student_number",
+    "programme_name",
+    "crebo",
+    "level",
+    "leerweg",
+    "sector",
+    "class_name",
+    "cohort",
+    "expected_diploma_date",
+    "outcome",
+    "outcome_date",
+    "is_vulnerable",
+    "support_needs",
+)
+
+
+def _region_for(student: Student):
+    # The gemeente decides the region; without one, the school's region.
+    return student.municipality.region_id if student.municipality_id else student.school.region_id
+
+
+@transaction.atomic
+def student_create(*, school, actor, data: dict) -> Student:
+    """Create a student by hand (the import has its own bulk path)."""
+    student = Student(school=school, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    student.region_id = _region_for(student)
+    student.save()
+    timeline_add(student=student, kind=TimelineEvent.Kind.CREATED, summary="Handmatig aangemaakt", actor=actor)
+    return student
+
+
+@transaction.atomic
+def student_update(*, student: Student, actor, data: dict) -> list[str]:
+    """Change a student's fields; returns the names of the fields that changed."""
+    changed = []
+    for field, value in data.items():
+        if field not in EDITABLE_FIELDS:
+            continue
+        if getattr(student, field) != value:
+            setattr(student, field, value)
+            changed.append(field)
+    if not changed:
+        return []
+    student.region_id = _region_for(student)
+    student.save()
+    labels = ", ".join(str(Student._meta.get_field(f).verbose_name) for f in changed)
+    timeline_add(
+        student=student,
+        kind=TimelineEvent.Kind.UPDATED,
+        summary=f"Gewijzigd: {labels}",
+        actor=actor,
+        data={"fields": changed},
+    )
+    return changed

@@ -217,6 +217,7 @@ class Command(BaseCommand):
             users = self._users(organisations)
             texts = self._consent_texts(regions, users["beheer@kwint.demo"])
             created = self._students(options["students"], organisations, municipalities, users, texts)
+            self._handover_states(organisations, users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new students). Password: {DEMO_PASSWORD}"))
 
     def _regions(self):
@@ -414,4 +415,65 @@ class Command(BaseCommand):
                     kind=TimelineEvent.Kind.ASSIGNED,
                     summary=f"Coach toegewezen: {coach.full_name}",
                     at=handover.decided_at,
+                )
+
+    def _handover_states(self, organisations, users):
+        """Make sure the demo shows every handover state (students app): a declined handover
+        with its reason, one offered to the gemeente, and one offered to the school's own
+        doorwerkcoach by name. Idempotent: each is only made when that state is missing."""
+        school = organisations["ROC IJsselland"]
+        gemeente = organisations["Gemeente Zwolle"]
+        doorwerk = users["doorwerk@kwint.demo"]
+        zorg = users["zorg@kwint.demo"]
+        now = timezone.now()
+        ours = Handover.objects.filter(student__school=school)
+        # Offered to the RMC with sharing consent, not yet decided: re-use two of those.
+        waiting = ours.filter(
+            status=Handover.Status.OFFERED, to_coach=None, to_organisation__kind=Organisation.Kind.RMC
+        )
+        if not ours.filter(status=Handover.Status.DECLINED).exists():
+            handover = waiting.order_by("student__student_number").first()
+            if handover is not None:
+                handover.status = Handover.Status.DECLINED
+                handover.decided_by = users["rmc@kwint.demo"]
+                handover.decided_at = now - dt.timedelta(days=1)
+                handover.decline_reason = "Woont net buiten onze regio; graag aanbieden aan de gemeente."
+                handover.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
+                timeline_add(
+                    student=handover.student,
+                    kind=TimelineEvent.Kind.HANDOVER,
+                    summary="Warme overdracht afgewezen door RMC / Doorstroompunt IJssel-Vecht",
+                )
+        if not ours.filter(status=Handover.Status.OFFERED, to_organisation=gemeente).exists():
+            handover = waiting.order_by("-student__student_number").first()
+            if handover is not None:  # sharing consent covers the gemeente too
+                handover.to_organisation = gemeente
+                handover.save(update_fields=["to_organisation"])
+        if not ours.filter(status=Handover.Status.OFFERED, to_coach=doorwerk).exists():
+            student = (
+                Student.objects.filter(school=school, outcome=Outcome.DIPLOMA, handovers__isnull=True)
+                .order_by("student_number")
+                .first()
+            )
+            if student is not None:  # the school's own coach: no consent needed
+                Handover.objects.create(
+                    student=student,
+                    created_by=zorg,
+                    offered_by=zorg,
+                    offered_at=now - dt.timedelta(days=2),
+                    to_organisation=school,
+                    to_coach=doorwerk,
+                    status=Handover.Status.OFFERED,
+                    what_works="Duidelijke afspraken en een vast aanspreekpunt.",
+                    school_contacts="Mentor: mevr. De Boer",
+                    own_words_wants="Ik wil een opleiding in de zorg gaan doen.",
+                    own_words_needs="Hulp met geld regelen, ik heb een schuld bij mijn telefoonabonnement.",
+                    support_needs=["education", "money"],
+                    preferred_channel=Handover.Channel.WHATSAPP,
+                )
+                timeline_add(
+                    student=student,
+                    kind=TimelineEvent.Kind.HANDOVER,
+                    actor=zorg,
+                    summary=f"Warme overdracht aangeboden aan {doorwerk.full_name} ({school.name})",
                 )

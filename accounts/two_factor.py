@@ -1,0 +1,287 @@
+"""Two-factor login (BIO): TOTP enrolment by QR code, single-use recovery codes, verification,
+and the beheerder's reset. Built on django-otp; the middleware below makes it compulsory when
+settings.KWINT_REQUIRE_2FA is on.
+
+Included from kwint/urls.py at /account/tweestaps/ (namespace "two_factor").
+"""
+
+from __future__ import annotations
+
+import base64
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, Resolver404, path, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import devices_for_user, match_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Role, User
+from audit.models import Action, Result
+from audit.services import access_log
+from kwint.lib.access import role_required
+
+app_name = "two_factor"
+
+RECOVERY_CODE_COUNT = 10
+_SESSION_CODES = "kwint_recovery_codes"
+
+# Pages an authenticated user may open before the second factor is verified: without them
+# nobody could enrol, verify, log out or give consent through a public link.
+EXEMPT_URL_NAMES = {
+    "login",
+    "logout",
+    "set_language",
+    "healthz",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "two_factor:setup",
+    "two_factor:verify",
+    "two_factor:recovery_codes",
+}
+EXEMPT_PREFIXES = ("consent:public",)
+
+
+def user_has_second_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+class TwoFactorMiddleware:
+    """Sends an authenticated user whose session has no verified second factor to enrolment
+    (no device yet) or to verification. Sits after OTPMiddleware, which sets is_verified()."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        unverified = user is not None and user.is_authenticated and not user.is_verified()
+        if settings.KWINT_REQUIRE_2FA and unverified and not self._exempt(request):
+            target = "two_factor:verify" if user_has_second_factor(user) else "two_factor:setup"
+            url = reverse(target)
+            if request.method == "GET":
+                url += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(url)
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(request) -> bool:
+        if request.path_info.startswith(settings.STATIC_URL):
+            return True
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return True  # a 404 reveals nothing
+        name = match.view_name
+        return name in EXEMPT_URL_NAMES or name.startswith(EXEMPT_PREFIXES)
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("home")
+
+
+def qr_data_uri(text: str) -> str:
+    """The QR code as an SVG data URI: an <img> the strict CSP allows (img-src data:)."""
+    svg = segno.make(text, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_("De code van 6 cijfers uit uw authenticator-app, of een herstelcode."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].replace(" ", "").replace("-", "").strip().lower()
+
+
+class ResetForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Ik heb de identiteit van deze gebruiker gecontroleerd (bijvoorbeeld door terug te bellen)."),
+        required=True,
+        error_messages={"required": _("Bevestig dat u de identiteit van de gebruiker hebt gecontroleerd.")},
+    )
+
+
+def _new_recovery_codes(user) -> list[str]:
+    """Replace the user's recovery codes with a fresh set; returned once, stored for checking."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=str(_("Herstelcodes")), confirmed=True)
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+@require_http_methods(["GET", "POST"])
+def setup(request):
+    """Enrolment: scan the QR code (or type the secret), confirm with one code."""
+    user = request.user
+    if user_has_second_factor(user):
+        # Already enrolled: the overview with the recovery codes, or the second step first.
+        target = "two_factor:recovery_codes" if user.is_verified() else "two_factor:verify"
+        return redirect(reverse(target) + "?next=" + _next_url(request))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Kwint", confirmed=False)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            with transaction.atomic():
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+                codes = _new_recovery_codes(user)
+                access_log(
+                    request=request,
+                    action=Action.SECURITY,
+                    object_type="user",
+                    object_code=str(user.code),
+                    detail="tweede factor ingesteld",
+                )
+            otp_login(request, device)
+            request.session[_SESSION_CODES] = codes
+            return redirect(reverse("two_factor:recovery_codes") + "?next=" + _next_url(request))
+        form.add_error(
+            "code", _("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de nieuwste code.")
+        )
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr": qr_data_uri(device.config_url),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "next": _next_url(request),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request):
+    """Shows fresh recovery codes once. POST (when verified) makes a new set."""
+    if request.method == "POST":
+        if not request.user.is_verified():
+            return redirect("two_factor:verify")
+        with transaction.atomic():
+            request.session[_SESSION_CODES] = _new_recovery_codes(request.user)
+            access_log(
+                request=request,
+                action=Action.SECURITY,
+                object_type="user",
+                object_code=str(request.user.code),
+                detail="nieuwe herstelcodes",
+            )
+        return redirect("two_factor:recovery_codes")
+    codes = request.session.pop(_SESSION_CODES, None)
+    remaining = StaticToken.objects.filter(device__user=request.user).count()
+    return render(
+        request,
+        "accounts/two_factor_recovery.html",
+        {"codes": codes, "remaining": remaining, "next": _next_url(request)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    """Second step of login: a TOTP code or one recovery code (used up on success)."""
+    if not user_has_second_factor(request.user):
+        return redirect(reverse("two_factor:setup") + "?next=" + _next_url(request))
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                access_log(
+                    request=request,
+                    action=Action.SECURITY,
+                    object_type="user",
+                    object_code=str(request.user.code),
+                    detail="ingelogd met herstelcode",
+                )
+                messages.warning(
+                    request,
+                    _("U hebt een herstelcode gebruikt; die werkt niet nog eens. Nog %(n)s over.")
+                    % {"n": StaticToken.objects.filter(device__user=request.user).count()},
+                )
+            return redirect(_next_url(request))
+        access_log(
+            request=request,
+            action=Action.LOGIN_FAILED,
+            result=Result.DENIED,
+            object_type="user",
+            object_code=str(request.user.code),
+            detail="verkeerde code tweede factor",
+        )
+        form.add_error("code", _("Deze code klopt niet, of is al gebruikt."))
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _user_page(user) -> str:
+    try:
+        return reverse("accounts:user_detail", args=[user.code])
+    except NoReverseMatch:
+        return reverse("accounts:users")
+
+
+@require_POST
+@role_required(Role.BEHEERDER)
+def reset(request, code):
+    """The beheerder removes a user's second factor (lost phone); the user enrols again at
+    the next login. Re-confirmed with a checkbox and written to the access log."""
+    target = User.objects.filter(code=code).first()
+    if target is None:
+        raise Http404
+    form = ResetForm(request.POST)
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = ""
+    back = back or _user_page(target)
+    if not form.is_valid():
+        messages.error(request, form.errors["confirm"][0])
+        return redirect(back)
+    with transaction.atomic():
+        for device in devices_for_user(target, confirmed=None):
+            device.delete()
+        access_log(
+            request=request,
+            action=Action.SECURITY,
+            object_type="user",
+            object_code=str(target.code),
+            detail="tweede factor gereset door beheerder",
+        )
+    messages.success(
+        request,
+        _(
+            "De tweede factor van %(name)s is verwijderd. Bij de volgende keer inloggen stelt deze gebruiker een nieuwe in."
+        )
+        % {"name": target},
+    )
+    return redirect(back)
+
+
+urlpatterns = [
+    path("instellen/", setup, name="setup"),
+    path("controleren/", verify, name="verify"),
+    path("herstelcodes/", recovery_codes, name="recovery_codes"),
+    path("<uuid:code>/herstellen/", reset, name="reset"),
+]

@@ -1,0 +1,336 @@
+"""Reminders: plan the day's e-mails as rows, then claim and send each one exactly once.
+
+The schedule lives in PostgreSQL (check-ins with an indexed due date). The morning sweep turns
+what is due into `Reminder` rows whose unique `key` is the idempotency key: a second sweep, a
+second beat or a retry inserts nothing new. Sending claims the row with a conditional UPDATE
+(pending -> sending); only the worker whose UPDATE matched sends. A worker that dies between
+claim and "sent" leaves a stale claim that is re-claimed after KWINT_REMINDER_CLAIM_SECONDS.
+
+E-mails carry counts and links, never names or notes: e-mail leaves our systems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Organisation, Role, User
+from coaching.models import CheckIn, Contact, Reminder, Trajectory
+from students.access import students_visible_to
+
+log = logging.getLogger(__name__)
+
+UNANSWERED_IN_A_ROW = 3
+UNANSWERED_LOOKBACK_DAYS = 90
+
+
+def claim_timeout() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.KWINT_REMINDER_CLAIM_SECONDS)
+
+
+def _coaching_memberships(user_ids) -> dict[int, list[Membership]]:
+    by_user: dict[int, list[Membership]] = {}
+    memberships = Membership.objects.filter(
+        user_id__in=user_ids, role__in=[Role.COACH, Role.STAGIAIR], is_active=True, user__is_active=True
+    ).select_related("organisation", "user")
+    for m in memberships:
+        by_user.setdefault(m.user_id, []).append(m)
+    return by_user
+
+
+def _coordinators(organisation_ids) -> dict[int, list[Membership]]:
+    """Who hears about escalations: the coordinator of the guiding organisation; at a school
+    also the zorgcoördinator (for the school's own coaches)."""
+    by_org: dict[int, list[Membership]] = {}
+    memberships = Membership.objects.filter(
+        organisation_id__in=organisation_ids, is_active=True, user__is_active=True
+    ).filter(Q(role=Role.COORDINATOR) | Q(role=Role.ZORGCOORDINATOR, organisation__kind=Organisation.Kind.SCHOOL))
+    for m in memberships.select_related("organisation", "user"):
+        by_org.setdefault(m.organisation_id, []).append(m)
+    return by_org
+
+
+def _visible_ids(memberships: list[Membership], student_ids) -> set[int]:
+    """Which of these students the user may still see (consent withdrawn: not any more)."""
+    visible: set[int] = set()
+    for m in memberships:
+        visible.update(students_visible_to(m).filter(pk__in=list(student_ids)).values_list("pk", flat=True))
+    return visible
+
+
+def _due_checkins(today: dt.date):
+    return CheckIn.objects.filter(
+        status=CheckIn.Status.PLANNED, due_date__lte=today, trajectory__closed_at__isnull=True
+    )
+
+
+def coach_digest_counts(user: User, today: dt.date, memberships: list[Membership] | None = None) -> dict:
+    """Counts for one coach's digest, over students the coach may still see."""
+    memberships = memberships if memberships is not None else _coaching_memberships([user.pk]).get(user.pk, [])
+    if not memberships:
+        return {"today": 0, "overdue": 0, "to_close": 0}
+    visible = students_visible_to(memberships[0])
+    for m in memberships[1:]:
+        visible = visible | students_visible_to(m)
+    visible_ids = visible.values("pk")
+    due = _due_checkins(today).filter(coach=user, trajectory__student__in=visible_ids)
+    counts = due.aggregate(today=Count("pk", filter=Q(due_date=today)), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    counts["to_close"] = Trajectory.objects.filter(
+        coach=user, closed_at__isnull=True, end_date__lte=today, student__in=visible_ids
+    ).count()
+    return counts
+
+
+def reminders_plan(*, today: dt.date) -> list[int]:
+    """Insert today's reminder rows (idempotent) and return the ids still to send."""
+    rows: list[Reminder] = []
+
+    # 1. One digest per coach with check-ins due today or overdue.
+    coach_ids = set(_due_checkins(today).exclude(coach=None).values_list("coach", flat=True).distinct())
+    memberships = _coaching_memberships(coach_ids)
+    for user_id, ms in memberships.items():
+        counts = coach_digest_counts(ms[0].user, today, ms)
+        if counts["today"] or counts["overdue"]:
+            rows.append(
+                Reminder(key=f"digest:{user_id}:{today.isoformat()}", kind=Reminder.Kind.DIGEST, recipient_id=user_id, on_date=today)
+            )
+
+    # 2. Escalation, once per check-in, when it is overdue beyond the configured days.
+    limit = today - dt.timedelta(days=settings.KWINT_ESCALATE_AFTER_DAYS)
+    overdue = list(
+        _due_checkins(limit - dt.timedelta(days=1)).values_list(
+            "pk", "trajectory_id", "trajectory__student_id", "trajectory__organisation_id"
+        )
+    )
+    rows += _escalations(
+        Reminder.Kind.OVERDUE,
+        today,
+        [(f"overdue:{pk}", traj, student, org, pk) for pk, traj, student, org in overdue],
+    )
+
+    # 3. Escalation, once per streak, after three unanswered attempts in a row.
+    rows += _escalations(Reminder.Kind.UNANSWERED, today, _unanswered_streaks(today))
+
+    # 4. Two years after the diploma: remind the coach to close, once per trajectory.
+    ending = list(
+        Trajectory.objects.filter(closed_at__isnull=True, end_date__lte=today, coach__isnull=False).values_list(
+            "pk", "coach_id", "student_id"
+        )
+    )
+    closers = _coaching_memberships({coach for _pk, coach, _s in ending})
+    visible_by_coach: dict[int, set[int]] = {}
+    for pk, coach_id, student_id in ending:
+        if coach_id not in visible_by_coach:
+            ids = [s for _p, c, s in ending if c == coach_id]
+            visible_by_coach[coach_id] = _visible_ids(closers.get(coach_id, []), ids)
+        if student_id in visible_by_coach[coach_id]:
+            rows.append(
+                Reminder(
+                    key=f"close:{pk}",
+                    kind=Reminder.Kind.CLOSE,
+                    recipient_id=coach_id,
+                    on_date=today,
+                    trajectory_id=pk,
+                    student_id=student_id,
+                )
+            )
+
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING, on_date=today).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def _unanswered_streaks(today: dt.date) -> list[tuple]:
+    since = timezone.now() - dt.timedelta(days=UNANSWERED_LOOKBACK_DAYS)
+    candidates = (
+        Contact.objects.filter(reached=False, at__gte=since, trajectory__closed_at__isnull=True)
+        .values("student_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=UNANSWERED_IN_A_ROW)
+        .values_list("student_id", flat=True)
+    )
+    streaks = []
+    # Candidates are few (three misses in three months); each gets one small indexed read.
+    for student_id in candidates:
+        recent = list(
+            Contact.objects.filter(student_id=student_id)
+            .order_by("-at", "-id")
+            .values("pk", "reached", "trajectory_id", "trajectory__organisation_id")[:50]
+        )
+        streak = []
+        for c in recent:
+            if c["reached"]:
+                break
+            streak.append(c)
+        if len(streak) >= UNANSWERED_IN_A_ROW and streak[0]["trajectory_id"]:
+            first = streak[-1]  # the streak's first attempt: its key fires once per streak
+            streaks.append(
+                (f"unanswered:{first['pk']}", streak[0]["trajectory_id"], student_id, streak[0]["trajectory__organisation_id"], None)
+            )
+    return streaks
+
+
+def _escalations(kind: str, today: dt.date, items: list[tuple]) -> list[Reminder]:
+    """items: (key prefix, trajectory id, student id, organisation id, check-in id)."""
+    if not items:
+        return []
+    coordinators = _coordinators({org for *_rest, org, _c in items})
+    rows = []
+    for org_id, ms in coordinators.items():
+        org_items = [i for i in items if i[3] == org_id]
+        for m in ms:
+            visible = _visible_ids([m], {i[2] for i in org_items})
+            rows += [
+                Reminder(
+                    key=f"{prefix}:{m.user_id}",
+                    kind=kind,
+                    recipient_id=m.user_id,
+                    on_date=today,
+                    trajectory_id=traj,
+                    student_id=student,
+                    checkin_id=checkin,
+                )
+                for prefix, traj, student, _org, checkin in org_items
+                if student in visible
+            ]
+    return rows
+
+
+# --- sending -------------------------------------------------------------------------------
+
+
+def _before_send(reminder: Reminder) -> None:
+    """Hook between claim and send. Empty; the crash integration test slows it down to kill
+    a worker exactly here."""
+
+
+def _message(reminder: Reminder) -> EmailMultiAlternatives | None:
+    """Build the e-mail in the recipient's language, or None when there is nothing to say any
+    more (the check-in was done, consent withdrawn, the trajectory closed)."""
+    user = reminder.recipient
+    base = settings.KWINT_BASE_URL
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {"user": user, "reminder": reminder, "lines": []}
+        if reminder.kind == Reminder.Kind.DIGEST:
+            counts = coach_digest_counts(user, reminder.on_date)
+            if not (counts["today"] or counts["overdue"]):
+                return None
+            context["subject"] = _("Kwint: %(n)s contactmoment(en) voor vandaag") % {
+                "n": counts["today"] + counts["overdue"]
+            }
+            context["lines"] = [
+                _("Vandaag gepland: %(n)s") % {"n": counts["today"]},
+                _("Te laat: %(n)s") % {"n": counts["overdue"]},
+            ]
+            if counts["to_close"]:
+                context["lines"].append(_("Trajecten om af te sluiten: %(n)s") % {"n": counts["to_close"]})
+            context["link"] = base + reverse("coaching:caseload")
+            context["link_label"] = _("Open mijn caseload")
+        else:
+            student = reminder.student
+            if student is None or not _still_relevant(reminder):
+                return None
+            context["link"] = base + reverse("students:detail", args=[student.code])
+            context["link_label"] = _("Open het dossier")
+            trajectory = reminder.trajectory
+            coach_name = trajectory.coach.full_name if trajectory and trajectory.coach else _("(geen coach)")
+            if reminder.kind == Reminder.Kind.OVERDUE:
+                days = (reminder.on_date - reminder.checkin.due_date).days
+                context["subject"] = _("Kwint: contactmoment %(days)s dagen te laat") % {"days": days}
+                context["lines"] = [
+                    _("Een contactmoment van een jongere in de caseload van %(coach)s is %(days)s dagen te laat.")
+                    % {"coach": coach_name, "days": days}
+                ]
+            elif reminder.kind == Reminder.Kind.UNANSWERED:
+                context["subject"] = _("Kwint: jongere drie keer niet bereikt")
+                context["lines"] = [
+                    _("%(coach)s heeft een jongere drie keer op rij niet bereikt.") % {"coach": coach_name}
+                ]
+            else:
+                context["subject"] = _("Kwint: traject afsluiten")
+                context["lines"] = [_("De twee jaar begeleiding na het diploma zijn voorbij. Sluit het traject af.")]
+                context["link"] = base + reverse("coaching:close", args=[student.code])
+                context["link_label"] = _("Traject afsluiten")
+        subject = render_to_string("coaching/email/reminder_subject.txt", context).strip()
+        text = render_to_string("coaching/email/reminder.txt", context)
+        html = render_to_string("coaching/email/reminder.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    message.extra_headers["X-Kwint-Reminder"] = reminder.key
+    return message
+
+
+def _still_relevant(reminder: Reminder) -> bool:
+    trajectory = reminder.trajectory
+    if trajectory is None or not trajectory.is_open:
+        return False
+    if reminder.kind == Reminder.Kind.OVERDUE and (
+        reminder.checkin is None or reminder.checkin.status != CheckIn.Status.PLANNED
+    ):
+        return False
+    if reminder.kind == Reminder.Kind.CLOSE:
+        memberships = _coaching_memberships([reminder.recipient_id]).get(reminder.recipient_id, [])
+    else:
+        memberships = list(
+            Membership.objects.filter(
+                user_id=reminder.recipient_id, organisation_id=trajectory.organisation_id, is_active=True
+            ).filter(Q(role=Role.COORDINATOR) | Q(role=Role.ZORGCOORDINATOR))
+        )
+    return reminder.student_id in _visible_ids(memberships, [reminder.student_id])
+
+
+def reminder_deliver(*, reminder_id: int) -> str:
+    """Claim, build, send, mark sent. Returns sent / skipped / busy / gone or the final status.
+
+    Deliberately not one transaction: the claim must be visible to other workers at once.
+    """
+    now = timezone.now()
+    claimable = Q(status=Reminder.Status.PENDING) | Q(status=Reminder.Status.SENDING, claimed_at__lt=now - claim_timeout())
+    claimed = (
+        Reminder.objects.filter(pk=reminder_id)
+        .filter(claimable)
+        .update(status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        status = Reminder.objects.filter(pk=reminder_id).values_list("status", flat=True).first()
+        if status is None:
+            return "gone"
+        return "busy" if status == Reminder.Status.SENDING else status
+    reminder = Reminder.objects.select_related(
+        "recipient", "student", "checkin", "trajectory__coach"
+    ).get(pk=reminder_id)
+    ours = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING, claimed_at=now)
+    message = _message(reminder)
+    if message is None:
+        ours.update(status=Reminder.Status.SKIPPED)
+        return "skipped"
+    _before_send(reminder)
+    try:
+        message.send()
+    except Exception:
+        # Give the row back so the retry (or the next redispatch) can claim it at once.
+        ours.update(status=Reminder.Status.PENDING, claimed_at=None)
+        raise
+    ours.update(status=Reminder.Status.SENT, sent_at=timezone.now())
+    log.info("reminder sent", extra={"reminder": reminder.key})
+    return "sent"
+
+
+def reminders_unsent(*, today: dt.date) -> list[int]:
+    """Rows to (re)dispatch: pending ones of the last days and stale claims."""
+    stale = timezone.now() - claim_timeout()
+    return list(
+        Reminder.objects.filter(on_date__gte=today - dt.timedelta(days=2))
+        .filter(Q(status=Reminder.Status.PENDING) | Q(status=Reminder.Status.SENDING, claimed_at__lt=stale))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -1,0 +1,177 @@
+"""Scoped reads for coaching. Visibility always starts from `students.access`; every list is
+annotated with correlated subqueries so its query count does not grow with the caseload."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, Role
+from coaching.models import CheckIn, Contact, SituationRecord, SupportAction, Trajectory
+from students.access import students_visible_to
+from students.models import Student
+
+CASELOAD_FILTERS = ("aandacht", "week", "stil", "alle")
+CASELOAD_SORTS = ("aandacht", "naam", "laatste_contact", "volgend")
+# No contact for this long counts as "stil" (quiet): someone may be slipping out of view.
+QUIET_DAYS = 60
+
+
+def _count(queryset, field: str):
+    return Coalesce(Subquery(queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def annotate_coaching(students: QuerySet[Student], today: dt.date) -> QuerySet[Student]:
+    """Last contact, last reached, next check-in, current situation and open support actions,
+    each a correlated subquery in the one SELECT."""
+    contacts = Contact.objects.filter(student=OuterRef("pk")).order_by("-at", "-id")
+    open_checkins = CheckIn.objects.filter(
+        trajectory__student=OuterRef("pk"), trajectory__closed_at__isnull=True, status=CheckIn.Status.PLANNED
+    ).order_by("due_date", "id")
+    situation = SituationRecord.objects.filter(student=OuterRef("pk")).order_by("-date", "-id")
+    actions = SupportAction.objects.filter(student=OuterRef("pk"), status__in=SupportAction.OPEN_STATUSES)
+    return students.annotate(
+        last_contact_at=Subquery(contacts.values("at")[:1], output_field=DateTimeField()),
+        last_reached_at=Subquery(contacts.filter(reached=True).values("at")[:1], output_field=DateTimeField()),
+        next_due=Subquery(open_checkins.values("due_date")[:1]),
+        next_is_measurement=Subquery(open_checkins.values("is_measurement")[:1]),
+        situation_kind=Subquery(situation.values("kind")[:1]),
+        open_actions=_count(actions, "student"),
+        attention=Case(When(next_due__lte=today, then=Value(True)), default=Value(False), output_field=BooleanField()),
+    )
+
+
+def caseload_for(
+    membership: Membership, *, today: dt.date | None = None, q: str = "", show: str = "alle", sort: str = "aandacht"
+) -> QuerySet[Student]:
+    """The young people this coach guides (a stagiair: the ones shared with them)."""
+    today = today or timezone.localdate()
+    students = students_visible_to(membership)
+    if membership.role == Role.COACH:
+        students = students.filter(coach=membership.user)
+    if q:
+        for word in q.split()[:4]:
+            students = students.filter(
+                Q(first_name__icontains=word) | Q(roepnaam__icontains=word) | Q(last_name__icontains=word)
+            )
+    students = annotate_coaching(students.select_related("school"), today)
+    if show == "aandacht":
+        students = students.filter(next_due__lte=today)
+    elif show == "week":
+        students = students.filter(next_due__lte=today + dt.timedelta(days=7))
+    elif show == "stil":
+        quiet = timezone.now() - dt.timedelta(days=QUIET_DAYS)
+        students = students.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=quiet))
+    if sort == "naam":
+        order = ["last_name", "first_name", "pk"]
+    elif sort == "laatste_contact":
+        order = [F("last_contact_at").asc(nulls_first=True), "last_name", "pk"]
+    elif sort == "volgend":
+        order = [F("next_due").asc(nulls_last=True), "last_name", "pk"]
+    else:
+        order = ["-attention", F("next_due").asc(nulls_last=True), "last_name", "pk"]
+    return students.order_by(*order)
+
+
+def plans_for(organisation: Organisation):
+    from coaching.services import followup_plans_ensure
+
+    return followup_plans_ensure(organisation=organisation)
+
+
+def student_coaching(student: Student) -> dict:
+    """Everything the student page's coaching panel shows, in a fixed number of queries."""
+    # The open trajectory if there is one, else the last closed one.
+    trajectory = (
+        Trajectory.objects.filter(student=student)
+        .select_related("plan", "coach", "organisation", "final_situation")
+        .order_by(F("closed_at").desc(nulls_first=True), "-start_date")
+        .first()
+    )
+    checkins = []
+    if trajectory is not None:
+        checkins = list(
+            trajectory.checkins.filter(status=CheckIn.Status.PLANNED).order_by("due_date", "id")[:6]
+        )
+    return {
+        "trajectory": trajectory,
+        "checkins": checkins,
+        "contacts": list(
+            Contact.objects.filter(student=student).select_related("author").order_by("-at", "-id")[:8]
+        ),
+        "situations": list(SituationRecord.objects.filter(student=student).order_by("-date", "-id")[:6]),
+        "support_actions": list(
+            SupportAction.objects.filter(student=student).order_by(
+                Case(When(status__in=SupportAction.OPEN_STATUSES, then=0), default=1, output_field=IntegerField()),
+                "-created_at",
+            )[:10]
+        ),
+    }
+
+
+# --- team view -----------------------------------------------------------------------------
+
+
+def team_students(membership: Membership) -> QuerySet[Student]:
+    """Students of the coordinator's organisation (guided by it; at a school also the school's
+    students not yet guided by anyone), always through the access module."""
+    org = membership.organisation
+    scope = Q(guiding_organisation=org)
+    if org.kind == Organisation.Kind.SCHOOL:
+        scope |= Q(guiding_organisation__isnull=True)
+    return students_visible_to(membership).filter(scope)
+
+
+def team_for(membership: Membership, *, today: dt.date | None = None) -> QuerySet[Membership]:
+    """Per coach of the organisation: caseload vs capacity, overdue check-ins and unanswered
+    attempts in the last 30 days. One query whatever the number of coaches or students."""
+    today = today or timezone.localdate()
+    org = membership.organisation
+    visible = students_visible_to(membership).filter(guiding_organisation=org).values("pk")
+    caseload = Student.objects.filter(pk__in=visible, coach=OuterRef("user_id"))
+    overdue = CheckIn.objects.filter(
+        coach=OuterRef("user_id"),
+        status=CheckIn.Status.PLANNED,
+        due_date__lt=today,
+        trajectory__closed_at__isnull=True,
+        trajectory__organisation=org,
+        trajectory__student__in=visible,
+    )
+    unanswered = Contact.objects.filter(
+        author=OuterRef("user_id"),
+        reached=False,
+        at__gte=timezone.now() - dt.timedelta(days=30),
+        student__in=visible,
+    )
+    return (
+        Membership.objects.filter(organisation=org, role=Role.COACH, is_active=True)
+        .select_related("user")
+        .annotate(
+            caseload=_count(caseload, "coach"),
+            overdue=_count(overdue, "coach"),
+            unanswered=_count(unanswered, "author"),
+        )
+        .order_by("user__full_name", "pk")
+    )
+
+
+def stagiairs_of(organisation: Organisation) -> QuerySet[Membership]:
+    return Membership.objects.filter(organisation=organisation, role=Role.STAGIAIR, is_active=True).select_related(
+        "user"
+    )

@@ -1,0 +1,194 @@
+"""Reads for the privacy pages: the access log as a coordinator may search it, the log about
+one student, everything Kwint holds on one young person (inzage), and what is due for erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Membership, Role
+from audit.models import AccessLogEntry
+from privacy.services import related_models_of_student
+from students.access import students_visible_to
+from students.models import Student
+
+SEARCH_ROLES = (Role.COORDINATOR, Role.ZORGCOORDINATOR)
+
+# Never part of an inzage: secrets that would let someone act as the young person.
+_SECRET_MARKERS = ("token", "secret", "hash", "password", "key")
+
+
+def access_log_visible_to(membership: Membership | None) -> QuerySet[AccessLogEntry]:
+    """The coordinator's window on the log: entries about students this membership may see now,
+    plus everything done by anyone acting for the coordinator's own organisation (so a
+    coordinator can check their own people, also on records that have since left view)."""
+    if membership is None or membership.role not in SEARCH_ROLES:
+        return AccessLogEntry.objects.none()
+    visible_codes = students_visible_to(membership).values("code")
+    return AccessLogEntry.objects.filter(
+        Q(student_code__in=visible_codes) | Q(organisation_code=membership.organisation.code)
+    )
+
+
+def access_log_search(
+    membership: Membership | None,
+    *,
+    user: str = "",
+    student: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    action: str = "",
+) -> QuerySet[AccessLogEntry]:
+    entries = access_log_visible_to(membership)
+    if user:
+        entries = entries.filter(actor_email__icontains=user.strip())
+    if student:
+        term = student.strip()
+        students = students_visible_to(membership)
+        try:
+            import uuid
+
+            matches = students.filter(code=uuid.UUID(term))
+        except ValueError:
+            matches = students.filter(
+                Q(last_name__icontains=term)
+                | Q(first_name__icontains=term)
+                | Q(roepnaam__icontains=term)
+                | Q(student_number__iexact=term)
+            )
+        entries = entries.filter(student_code__in=matches.values("code"))
+    if date_from:
+        entries = entries.filter(at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(at__date__lte=date_to)
+    if action:
+        entries = entries.filter(action=action)
+    return entries.order_by("-at", "-id")
+
+
+def student_access_entries(student: Student) -> QuerySet[AccessLogEntry]:
+    return AccessLogEntry.objects.filter(student_code=student.code).order_by("-at", "-id")
+
+
+def erasure_due(membership: Membership, *, days: int = 30) -> QuerySet[Student]:
+    """Students this membership sees whose erasure date falls within `days` from today."""
+    until = timezone.localdate() + dt.timedelta(days=days)
+    return (
+        students_visible_to(membership)
+        .filter(erase_after__isnull=False, erase_after__lte=until)
+        .select_related("school", "guiding_organisation")
+        .order_by("erase_after", "last_name")
+    )
+
+
+def erasure_due_elsewhere_count(membership: Membership, *, days: int = 30) -> int:
+    """Records of the membership's own organisation (as school or as guide) due for erasure that
+    the membership cannot open itself (e.g. consent withdrawn): a count only, no identity."""
+    until = timezone.localdate() + dt.timedelta(days=days)
+    org = membership.organisation
+    return (
+        Student.objects.active()
+        .filter(Q(school=org) | Q(guiding_organisation=org), erase_after__isnull=False, erase_after__lte=until)
+        .exclude(pk__in=students_visible_to(membership).values("pk"))
+        .count()
+    )
+
+
+# --- inzage -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    title: str
+    key: str
+    rows: list[list[tuple[str, str]]] = field(default_factory=list)
+
+
+def _is_secret(name: str) -> bool:
+    return any(marker in name.lower() for marker in _SECRET_MARKERS)
+
+
+def _display(obj, f: models.Field) -> str:
+    if f.is_relation:
+        related = getattr(obj, f.name, None)
+        return "" if related is None else str(related)
+    if f.choices:
+        return str(getattr(obj, f"get_{f.name}_display")())
+    value = getattr(obj, f.attname)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def _fields_of(model, skip: set[str]) -> list[models.Field]:
+    return [
+        f for f in model._meta.concrete_fields if f.name not in skip and not f.primary_key and not _is_secret(f.name)
+    ]
+
+
+def _rows(objects, fields) -> list[list[tuple[str, str]]]:
+    return [[(str(f.verbose_name), _display(obj, f)) for f in fields] for obj in objects]
+
+
+def inzage_collect(student: Student) -> list[Section]:
+    """Everything Kwint holds on one young person, built from Student's relations so that a
+    model added later appears without changing this code. Labels are the models' verbose names."""
+    sections = [Section(str(Student._meta.verbose_name), "student", _rows([student], _fields_of(Student, set())))]
+    for model, lookup in related_models_of_student():
+        if model is Student:
+            continue
+        fk_name = lookup.split("__")[0]
+        fields = _fields_of(model, {fk_name} if "__" not in lookup else set())
+        related_fks = [f.name for f in fields if f.is_relation and f.many_to_one]
+        objects = model._base_manager.filter(**{lookup: student}).select_related(*related_fks)
+        rows = _rows(objects, fields)
+        if rows:
+            sections.append(Section(str(model._meta.verbose_name_plural), model._meta.label_lower, rows))
+    texts = _consent_texts(student)
+    if texts:
+        sections.append(Section("toestemmingsteksten zoals getoond", "consent.texts", texts))
+    log_fields = [
+        AccessLogEntry._meta.get_field(n)
+        for n in ("at", "actor_email", "organisation_name", "role", "action", "result", "detail")
+    ]
+    sections.append(
+        Section(
+            str(AccessLogEntry._meta.verbose_name_plural),
+            "audit.accesslog",
+            _rows(student_access_entries(student), log_fields),
+        )
+    )
+    return sections
+
+
+def _consent_texts(student: Student) -> list[list[tuple[str, str]]]:
+    """The exact texts the young person agreed to or refused (consent history with texts)."""
+    from consent.models import ConsentText
+
+    texts = ConsentText.objects.filter(records__student=student).distinct().order_by("purpose", "version")
+    fields = [ConsentText._meta.get_field(n) for n in ("purpose", "version", "title_nl", "body_nl", "effective_from")]
+    return _rows(texts, fields)
+
+
+def inzage_as_data(student: Student, sections: list[Section]) -> dict:
+    """The machine-readable form (AVG art. 20): one object per row, labels as keys."""
+    return {
+        "format": "kwint-inzage/1",
+        "student_code": str(student.code),
+        "generated_at": timezone.now().isoformat(),
+        "sections": [{"key": s.key, "title": s.title, "rows": [dict(row) for row in s.rows]} for s in sections],
+    }

@@ -1,0 +1,181 @@
+"""Erasure (pseudonymisation) of a young person's record, and the requests of the young person.
+
+Erasing keeps the facts the regional dashboards count (school, region, municipality,
+programme, level, cohort, outcome, dates at month precision) and removes everything that
+identifies the person or was written about them. Models declare what is personal in a
+`PRIVACY_FIELDS` class attribute; the walk over Student's relations is generic, so a model
+added later is covered as soon as it declares its fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import models, transaction
+from django.db.models import Case, Value, When
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import Action
+from audit.services import access_log
+from students.models import Outcome, Student, TimelineEvent
+
+log = logging.getLogger(__name__)
+
+ERASED_NAME = "Gewist"
+
+# Personal fields of the Student itself, and their blank value.
+STUDENT_BLANKS: dict[str, object] = {
+    "first_name": ERASED_NAME,
+    "roepnaam": "",
+    "tussenvoegsel": "",
+    "last_name": ERASED_NAME,
+    "date_of_birth": None,
+    "phone": "",
+    "email": "",
+    "postcode": "",
+    "woonplaats": "",
+    "student_number": "",
+    "class_name": "",
+    "location": "",
+    "coach": None,
+}
+
+# How deep the walk follows relations (Student <- Trajectory <- Contact is depth 2).
+_MAX_DEPTH = 3
+
+
+class ErasureRefused(Exception):
+    """A legal retention applies; the message says which, in Dutch."""
+
+
+def _blank_value(field: models.Field):
+    if isinstance(field, models.JSONField):
+        return field.get_default()
+    if field.null:
+        return None
+    if isinstance(field, models.CharField | models.TextField | models.EmailField):
+        return ""
+    return field.get_default()
+
+
+def _related_models(model, prefix: str, depth: int, seen: set):
+    """(model, lookup to the student) for every model that points at Student, directly or
+    through a chain of foreign keys."""
+    if depth > _MAX_DEPTH:
+        return
+    for rel in model._meta.related_objects:
+        related = rel.related_model
+        if not (rel.one_to_many or rel.one_to_one) or related in seen:
+            continue
+        lookup = f"{rel.field.name}__{prefix}" if prefix else rel.field.name
+        yield related, lookup
+        yield from _related_models(related, lookup, depth + 1, seen | {related})
+
+
+def related_models_of_student():
+    return list(_related_models(Student, "", 1, {Student}))
+
+
+def _blank_related(student: Student) -> dict[str, int]:
+    """Blank every PRIVACY_FIELDS column of every model related to the student."""
+    touched: dict[str, int] = {}
+    for model, lookup in related_models_of_student():
+        names = getattr(model, "PRIVACY_FIELDS", ())
+        if not names:
+            continue
+        fields = [model._meta.get_field(n) for n in names]
+        values = {f.name: _blank_value(f) for f in fields}
+        queryset = model._base_manager.filter(**{lookup: student})
+        # Only rows not yet blank: a second run writes nothing, and an append-only table
+        # (ConsentRecord: its trigger allows exactly this update) is touched only where needed.
+        not_blank = models.Q()
+        for name, value in values.items():
+            not_blank |= ~models.Q(**{name: value}) if value is not None else models.Q(**{f"{name}__isnull": False})
+        count = queryset.filter(not_blank).update(**values)
+        if count:
+            touched[model._meta.label] = count
+    return touched
+
+
+def _blank_timeline(student: Student) -> int:
+    """Timeline summaries and data may hold names and free text: replace them by the kind."""
+    with translation.override("nl"):
+        labels = {kind.value: str(kind.label) for kind in TimelineEvent.Kind}
+    return TimelineEvent.objects.filter(student=student).update(
+        summary=Case(*[When(kind=k, then=Value(v)) for k, v in labels.items()], default=Value(ERASED_NAME)),
+        data={},
+    )
+
+
+def _month(day: dt.date | None) -> dt.date | None:
+    return day.replace(day=1) if day else None
+
+
+@transaction.atomic
+def student_erase(*, student_id: int, actor=None, request=None, reason: str) -> bool:
+    """Pseudonymise one student and everything written about them. Returns False when the row
+    is gone or already erased (safe to run twice). Logs one ERASE entry without personal data."""
+    student = Student.objects.select_for_update().filter(pk=student_id).first()
+    if student is None or student.erased_at is not None:
+        return False
+    for name, value in STUDENT_BLANKS.items():
+        setattr(student, name, value)
+    student.outcome_date = _month(student.outcome_date)
+    student.expected_diploma_date = _month(student.expected_diploma_date)
+    student.erased_at = timezone.now()
+    student.save()
+    touched = _blank_related(student)
+    touched["students.TimelineEvent"] = _blank_timeline(student)
+    TimelineEvent.objects.create(
+        student=student, at=timezone.now(), kind=TimelineEvent.Kind.PRIVACY, summary="Gegevens gewist", actor=None
+    )
+    detail = f"{reason}; " + ", ".join(f"{label}: {n}" for label, n in sorted(touched.items()) if n)
+    access_log(
+        request=request,
+        actor=actor,
+        action=Action.ERASE,
+        student_code=student.code,
+        object_type="student",
+        object_code=str(student.code),
+        detail=detail,
+    )
+    log.info("Erased student %s (%s)", student.code, reason)
+    return True
+
+
+def erasure_refusal(student: Student) -> str:
+    """Why a request to erase must be refused now, in Dutch; empty when it may go ahead."""
+    if student.outcome == Outcome.STUDYING:
+        return str(
+            _(
+                "Deze jongere staat nog ingeschreven bij de school. De school moet de gegevens in de "
+                "studentenadministratie bewaren zolang de inschrijving loopt (Wet educatie en "
+                "beroepsonderwijs). Wissen kan zodra de jongere is uitgestroomd."
+            )
+        )
+    return ""
+
+
+def erasure_request(*, student: Student, request, actor) -> bool:
+    """The young person asked for erasure (AVG art. 17). Refuses where a legal retention applies."""
+    refusal = erasure_refusal(student)
+    if refusal:
+        raise ErasureRefused(refusal)
+    return student_erase(student_id=student.pk, actor=actor, request=request, reason="verzoek van de jongere")
+
+
+@transaction.atomic
+def correction_request_record(*, student: Student, request, what: str) -> None:
+    """The young person asked to correct data (AVG art. 16). The request is kept on the
+    student's timeline (erased with the record); the access log says only that it happened."""
+    from students.services import timeline_add
+
+    timeline_add(
+        student=student,
+        kind=TimelineEvent.Kind.PRIVACY,
+        summary=f"Correctieverzoek: {what}"[:300],
+        actor=request.user,
+    )
+    access_log(request=request, action=Action.CHANGE, student=student, detail="correctieverzoek vastgelegd")

@@ -1,0 +1,108 @@
+"""The import pages: upload → columns → preview → confirm → result, per role and method."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from students.models import ImportBatch, Student
+from tests.students.factories import csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+ROWS = (
+    "1001;Özlem;;d'Amico;01-02-2006;06-12345678;8011ab;Zwolle;Logistiek;25453;2;L2A;2026",
+    "1002;Jan;van der;Berg;31-02-2026;;;Zwolle;;;2;L2A;2026",
+)
+
+
+def _upload(client, data, name="export.csv"):
+    return client.post(reverse("students:import"), {"file": SimpleUploadedFile(name, data)})
+
+
+def test_the_whole_import_flow(cast, login):
+    client = login(cast.zorg)
+    assert client.get(reverse("students:import")).status_code == 200
+    response = _upload(client, csv_bytes(*ROWS, encoding="cp1252"))
+    batch = ImportBatch.objects.get()
+    assert response.url == reverse("students:import_mapping", args=[batch.code])
+
+    page = client.get(response.url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert form.initial["last_name"] == "Achternaam" and form.initial["date_of_birth"] == "Geb.datum"
+    data = {name: value for name, value in form.initial.items()}
+    response = client.post(reverse("students:import_mapping", args=[batch.code]), data)
+    assert response.url == reverse("students:import_preview", args=[batch.code])
+    assert Student.objects.count() == 0
+
+    preview = client.get(response.url)
+    body = preview.content.decode()
+    assert "31-02-2026 bestaat niet als datum" in body and "Özlem" in body
+    assert preview.context["counts"] == {"created": 1, "updated": 0, "unchanged": 0, "duplicate": 0, "error": 1}
+
+    errors = client.get(reverse("students:import_errors", args=[batch.code]))
+    assert errors["Content-Type"].startswith("text/csv") and "Berg" in errors.content.decode("utf-8-sig")
+
+    response = client.post(reverse("students:import_confirm", args=[batch.code]))
+    assert response.url == reverse("students:import_result", args=[batch.code])
+    assert client.get(response.url).context["result"]["created"] == 1
+    assert Student.objects.get().last_name == "d'Amico"
+    # A second confirm (double click, back button) imports nothing twice.
+    client.post(reverse("students:import_confirm", args=[batch.code]))
+    assert Student.objects.count() == 1
+
+
+def test_xlsx_upload(cast, login):
+    wb = Workbook()
+    wb.active.append(["Studentnummer", "Voornaam", "Achternaam"])
+    wb.active.append([5, "Kees", "Özdil"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    client = login(cast.zorg)
+    response = _upload(client, buffer.getvalue(), "lijst.xlsx")
+    assert response.status_code == 302
+    assert ImportBatch.objects.get().rows == [["5", "Kees", "Özdil"]]
+
+
+def test_mapping_must_name_the_required_columns_once(cast, login):
+    client = login(cast.zorg)
+    _upload(client, csv_bytes(*ROWS))
+    batch = ImportBatch.objects.get()
+    url = reverse("students:import_mapping", args=[batch.code])
+    response = client.post(url, {"first_name": "Voornaam"})
+    assert response.status_code == 200 and "Kies de kolom voor Achternaam" in response.content.decode()
+    response = client.post(url, {"first_name": "Voornaam", "last_name": "Voornaam"})
+    assert "al gekozen" in response.content.decode()
+
+
+def test_an_empty_or_wrong_file_gets_a_dutch_error(cast, login):
+    response = _upload(login(cast.zorg), b"\x00\x01\x02", "foto.png")
+    assert response.status_code == 200 and "CSV- of Excel-bestand" in response.content.decode()
+
+
+def test_import_pages_per_role(cast, login):
+    client = login(cast.zorg)
+    _upload(client, csv_bytes(*ROWS))
+    batch = ImportBatch.objects.get()
+    pages = [
+        reverse("students:import_mapping", args=[batch.code]),
+        reverse("students:import_preview", args=[batch.code]),
+        reverse("students:import_result", args=[batch.code]),
+        reverse("students:import_errors", args=[batch.code]),
+    ]
+    outsider = login(cast.outsider_zorg)
+    for url in pages:
+        assert outsider.get(url).status_code == 404, url
+    assert outsider.post(reverse("students:import_confirm", args=[batch.code])).status_code == 404
+    coordinator = login(cast.coordinator)
+    assert coordinator.get(reverse("students:import")).status_code == 403
+    assert coordinator.get(pages[0]).status_code == 403
+    client = login(cast.zorg)
+    assert client.get(reverse("students:import_confirm", args=[batch.code])).status_code == 405
+    assert client.put(reverse("students:import")).status_code == 405
+    assert client.post(pages[1]).status_code == 405
+    unknown = reverse("students:import_mapping", args=["00000000-0000-0000-0000-000000000000"])
+    assert client.get(unknown).status_code == 404

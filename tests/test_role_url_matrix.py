@@ -1,0 +1,311 @@
+"""Role x URL: every URL pattern, opened (GET) by every role of the cast, gives the status in
+EXPECTED. A URL without an entry fails the test, so a new page needs a stated expectation.
+
+Objects in URLs are real: one student visible to the home roles (school ROC IJsselland, guided by
+the RMC with consent, shared with the stagiair), an offered handover, a contact, a check-in, a
+support action, an import batch, a consent text, and the cast's own organisations and users.
+Outsiders (Rijnland) must get 404 on every object of IJssel-Vecht.
+
+Status shorthand: 200 page, 302 redirect, 403 may not (role), 404 may not see (object),
+405 wrong method (the view accepts POST only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from tests.test_anonymous import _walk
+
+ROLES = (
+    "zorg",
+    "school_coach",
+    "coach",
+    "stagiair",
+    "coordinator",
+    "gemeente_coordinator",
+    "matchtafel",
+    "beheerder",
+    "outsider_zorg",
+    "outsider_coach",
+    "outsider_coordinator",
+)
+
+
+def row(default: int, **overrides: int) -> dict[str, int]:
+    unknown = set(overrides) - set(ROLES)
+    assert not unknown, unknown
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+ALL_405 = row(405)
+BEHEER = row(403, beheerder=200)
+BEHEER_POST = row(405)
+OUT_404 = {"outsider_zorg": 404, "outsider_coach": 404, "outsider_coordinator": 404}
+
+EXPECTED: dict[str, dict[str, int]] = {
+    # --- login, account and two-factor ------------------------------------------------------
+    "home": row(302),
+    "login": row(302),  # a logged-in user is sent on
+    "logout": ALL_405,
+    "set_language": row(302),
+    "healthz": row(200),
+    "two_factor:setup": row(200),
+    "two_factor:verify": row(302),  # no device yet: to enrolment
+    "two_factor:recovery_codes": row(200),
+    "two_factor:reset": ALL_405,
+    "password_change": row(200),
+    "password_change_done": row(200),
+    "password_reset": row(200),
+    "password_reset_done": row(200),
+    "password_reset_confirm": row(200),  # an invalid link shows a friendly page
+    "password_reset_complete": row(200),
+    # --- accounts: start page and beheer ----------------------------------------------------
+    "accounts:start": row(200),
+    "accounts:switch": ALL_405,
+    "accounts:organisations": BEHEER,
+    "accounts:organisation_create": BEHEER,
+    "accounts:organisation_detail": BEHEER,
+    "accounts:organisation_edit": BEHEER,
+    "accounts:organisation_set_active": BEHEER_POST,
+    "accounts:organisation_delete": BEHEER_POST,
+    "accounts:users": BEHEER,
+    "accounts:user_invite": BEHEER,
+    "accounts:user_detail": BEHEER,
+    "accounts:user_edit": BEHEER,
+    "accounts:user_set_active": BEHEER_POST,
+    "accounts:user_resend_invite": BEHEER_POST,
+    "accounts:membership_add": BEHEER,
+    "accounts:membership_edit": BEHEER,
+    "accounts:membership_set_active": BEHEER_POST,
+    "accounts:regions": BEHEER,
+    "accounts:region_create": BEHEER,
+    "accounts:region_detail": BEHEER,
+    "accounts:region_edit": BEHEER,
+    "accounts:municipality_create": BEHEER,
+    "accounts:municipality_edit": BEHEER,
+}
+
+# Filled in by the audit below; kept apart so the reasoning per area stays readable.
+EXPECTED.update(
+    {
+        # --- students ---------------------------------------------------------------------------
+        "students:list": row(403, zorg=200, school_coach=200, coach=200, stagiair=200, coordinator=200,
+                             gemeente_coordinator=200, outsider_zorg=200, outsider_coach=200,
+                             outsider_coordinator=200),
+        "students:new": row(403, zorg=200, outsider_zorg=200),
+        "students:import": row(403, zorg=200, outsider_zorg=200),
+        "students:import_mapping": row(403, zorg=200, outsider_zorg=404),
+        "students:import_preview": row(403, zorg=200, outsider_zorg=404),
+        "students:import_confirm": row(403, zorg=405, outsider_zorg=405),
+        "students:import_result": row(403, zorg=200, outsider_zorg=404),
+        "students:import_errors": row(403, zorg=200, outsider_zorg=404),
+        "students:handovers_incoming": row(403, school_coach=200, coach=200, coordinator=200,
+                                           gemeente_coordinator=200, outsider_coach=200,
+                                           outsider_coordinator=200),
+        "students:handover_bulk": row(403, zorg=405, outsider_zorg=405),
+        "students:handover_review": row(404, zorg=200, coordinator=200),
+        "students:handover_accept": ALL_405,
+        "students:handover_decline": ALL_405,
+        "students:detail": row(200, matchtafel=404, beheerder=404, gemeente_coordinator=404, **OUT_404),
+        "students:edit": row(403, zorg=200, coach=200, matchtafel=404, beheerder=404, gemeente_coordinator=404,
+                             **OUT_404),
+        "students:handover": row(403, zorg=200, matchtafel=404, beheerder=404, gemeente_coordinator=404,
+                                 **OUT_404),
+        # --- consent ----------------------------------------------------------------------------
+        "consent:record": row(403, zorg=200, coach=200, matchtafel=404, beheerder=404, gemeente_coordinator=404,
+                              **OUT_404),
+        "consent:withdraw": row(403, zorg=200, coach=200, matchtafel=404, beheerder=404,
+                                gemeente_coordinator=404, **OUT_404),
+        "consent:link": row(403, zorg=200, coach=200, matchtafel=404, beheerder=404, gemeente_coordinator=404,
+                            **OUT_404),
+        "consent:history": row(200, matchtafel=404, beheerder=404, gemeente_coordinator=404, **OUT_404),
+        "consent:print": row(403, zorg=200, coach=200, matchtafel=404, beheerder=404, gemeente_coordinator=404,
+                             **OUT_404),
+        "consent:texts": BEHEER,
+        "consent:text_create": BEHEER,
+        "consent:text_detail": BEHEER,
+        "consent:text_edit": BEHEER,
+        "consent:text_publish": BEHEER_POST,
+        "consent:public_answer": row(200),
+        "consent:public_withdraw": row(200),
+        "consent:public_done": row(200),
+        # --- coaching ---------------------------------------------------------------------------
+        "coaching:caseload": row(403, school_coach=200, coach=200, stagiair=200, outsider_coach=200),
+        "coaching:team": row(403, coordinator=200, gemeente_coordinator=200, outsider_coordinator=200, zorg=200,
+                             outsider_zorg=200),
+        "coaching:contact_new": row(403, coach=200, stagiair=200, coordinator=200, matchtafel=404, beheerder=404,
+                                    gemeente_coordinator=404, **OUT_404),
+        "coaching:contact_unreached": ALL_405,
+        "coaching:checkin_add": row(403, coach=200, stagiair=200, coordinator=200, matchtafel=404,
+                                    beheerder=404, gemeente_coordinator=404, **OUT_404),
+        "coaching:plan_switch": row(403, coach=200, stagiair=200, coordinator=200, matchtafel=404,
+                                    beheerder=404, gemeente_coordinator=404, **OUT_404),
+        "coaching:close": row(403, coach=200, stagiair=200, coordinator=200, matchtafel=404, beheerder=404,
+                              gemeente_coordinator=404, **OUT_404),
+        "coaching:assign": row(403, zorg=200, coordinator=200, matchtafel=404, beheerder=404,
+                               gemeente_coordinator=404, **OUT_404),
+        "coaching:share": row(403, coach=200, coordinator=200, matchtafel=404, beheerder=404,
+                              gemeente_coordinator=404, **OUT_404),
+        "coaching:contact_edit": row(404, coach=200),
+        "coaching:checkin_move": row(403, coach=200, stagiair=200, coordinator=200, matchtafel=404,
+                                     beheerder=404, gemeente_coordinator=404, **OUT_404),
+        "coaching:support_update": ALL_405,
+        # --- dashboards -------------------------------------------------------------------------
+        "dashboards:region": row(403, coordinator=200, gemeente_coordinator=200, outsider_coordinator=200),
+        # --- privacy ----------------------------------------------------------------------------
+        "privacy:log": row(403, zorg=200, coordinator=200, gemeente_coordinator=200, outsider_zorg=200,
+                           outsider_coordinator=200),
+        "privacy:erasure_preview": row(403, zorg=200, coordinator=200, gemeente_coordinator=200,
+                                       outsider_zorg=200, outsider_coordinator=200),
+        **{
+            f"privacy:{name}": row(403, zorg=200, coordinator=200, matchtafel=404, beheerder=404,
+                                   gemeente_coordinator=404, **OUT_404)
+            for name in ("student_log", "inzage", "inzage_json", "correction", "erase")
+        },
+    }
+)
+
+
+# --- the objects behind the codes ----------------------------------------------------------
+
+
+class World:
+    """Real objects for every kind of code in a URL, visible to the IJssel-Vecht cast."""
+
+    def __init__(self, cast):
+        from consent.models import Purpose
+        from students.models import Handover, ImportBatch, StudentShare
+        from tests.factories import ConsentTextFactory, HandoverFactory, StudentFactory, give_consent
+
+        self.cast = cast
+        self.student = StudentFactory(
+            school=cast.school,
+            municipality=cast.municipality,
+            region=cast.region,
+            guiding_organisation=cast.rmc,
+            coach=cast.coach.user,
+        )
+        give_consent(self.student, Purpose.SHARING)
+        StudentShare.objects.create(student=self.student, user=cast.stagiair.user, shared_by=cast.coach.user)
+        offered = StudentFactory(school=cast.school, municipality=cast.municipality, region=cast.region)
+        give_consent(offered, Purpose.SHARING)
+        self.handover = HandoverFactory(
+            student=offered,
+            status=Handover.Status.OFFERED,
+            to_organisation=cast.rmc,
+            offered_by=cast.zorg.user,
+            offered_at=timezone.now(),
+        )
+        self.consent_text = ConsentTextFactory(region=cast.region)
+        self.import_batch = ImportBatch.objects.create(
+            school=cast.school, created_by=cast.zorg.user, filename="lijst.csv", headers=["naam"], rows=[["A"]]
+        )
+        self._coaching()
+
+    def _coaching(self):
+        from coaching.models import CheckIn, Contact, FollowUpPlan, SupportAction, Trajectory
+
+        cast = self.cast
+        plan = FollowUpPlan.objects.create(organisation=cast.rmc, name="Regulier", rules=[])
+        trajectory = Trajectory.objects.create(
+            student=self.student,
+            organisation=cast.rmc,
+            coach=cast.coach.user,
+            plan=plan,
+            diploma_date=dt.date(2026, 7, 1),
+            start_date=dt.date(2026, 7, 1),
+            end_date=dt.date(2028, 7, 1),
+        )
+        self.checkin = CheckIn.objects.create(
+            trajectory=trajectory, coach=cast.coach.user, due_date=timezone.localdate() + dt.timedelta(days=7)
+        )
+        self.contact = Contact.objects.create(
+            student=self.student, trajectory=trajectory, author=cast.coach.user, at=timezone.now(), discussed="Stage"
+        )
+        self.support_action = SupportAction.objects.create(
+            student=self.student, trajectory=trajectory, kind=SupportAction._meta.get_field("kind").choices[0][0]
+        )
+
+    def code_for(self, name: str) -> dict:
+        cast = self.cast
+        prefix, _sep, rest = name.partition(":")
+        by_name = {
+            "two_factor:reset": cast.coach.user.code,
+            "accounts:switch": cast.coach.code,
+            "accounts:membership_edit": cast.coach.code,
+            "accounts:membership_set_active": cast.coach.code,
+            "accounts:municipality_create": cast.region.code,
+            "accounts:municipality_edit": cast.municipality.code,
+            "students:handover_review": self.handover.code,
+            "students:handover_accept": self.handover.code,
+            "students:handover_decline": self.handover.code,
+            "coaching:contact_edit": self.contact.code,
+            "coaching:checkin_move": self.checkin.code,
+            "coaching:support_update": self.support_action.code,
+        }
+        if name in by_name:
+            return {"code": by_name[name]}
+        if name.startswith("accounts:organisation"):
+            return {"code": cast.school.code}
+        if name.startswith(("accounts:user", "accounts:membership_add")):
+            return {"code": cast.coach.user.code}
+        if name.startswith("accounts:region"):
+            return {"code": cast.region.code}
+        if name.startswith("students:import"):
+            return {"code": self.import_batch.code}
+        if name.startswith("consent:text"):
+            return {"code": self.consent_text.code}
+        if prefix in {"students", "consent", "coaching", "privacy"}:
+            return {"code": self.student.code}
+        raise AssertionError(f"No object for the code in {name}: add it to World.code_for")
+
+
+def _url(route: str, name: str, world: World) -> str:
+    import re
+
+    if "<uuid:code>" in route:
+        route = route.replace("<uuid:code>", str(world.code_for(name)["code"]))
+    route = re.sub(r"<uuid:[^>]+>", str(uuid.uuid4()), route)
+    route = re.sub(r"<int:[^>]+>", "1", route)
+    route = re.sub(r"<(str|slug)?:?[^>]+>", "x", route)
+    return "/" + route
+
+
+def _routes():
+    from django.urls import get_resolver
+
+    return [(n, r) for n, r, _p in _walk(get_resolver())]
+
+
+def test_every_url_has_an_expectation():
+    missing = sorted(n for n, _r in _routes() if n not in EXPECTED)
+    assert not missing, f"URL names without an expectation in EXPECTED: {missing}"
+    stale = sorted(set(EXPECTED) - {n for n, _r in _routes()})
+    assert not stale, f"EXPECTED names no URL has any more: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,route", _routes())
+def test_each_role_gets_the_expected_status(client, cast, name, route):
+    from kwint.lib.middleware import SESSION_MEMBERSHIP_KEY
+
+    expected = EXPECTED.get(name)
+    if expected is None:
+        pytest.fail(f"{name} has no expectation in EXPECTED")
+    world = World(cast)
+    url = _url(route, name, world)
+    got = {}
+    for role in ROLES:
+        membership = getattr(cast, role)
+        client.force_login(membership.user)
+        session = client.session
+        session[SESSION_MEMBERSHIP_KEY] = membership.pk
+        session.save()
+        got[role] = client.get(url).status_code
+        client.logout()
+    wrong = {role: f"expected {expected[role]}, got {got[role]}" for role in ROLES if got[role] != expected[role]}
+    assert not wrong, f"GET {url} ({name}): {wrong}"
