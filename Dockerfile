@@ -33,4 +33,4 @@ USER kwint
 
 ENV KWINT_ENV=production
 EXPOSE 8000
-CMD ["gunicorn", "kwint.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "kwint.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--no-control-socket"]

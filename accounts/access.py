@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Municipality, Organisation, Region, Role, User
 from accounts.selectors import (
+    account_fully_managed_by,
     managed_region_ids,
     memberships_managed_by,
     organisations_managed_by,
@@ -34,14 +35,25 @@ def get_organisation_for(request, code) -> Organisation:
     )
 
 
-def get_user_for(request, code) -> User:
-    return get_object_or_404(users_managed_by(_beheerder(request)), code=code)
+def get_user_for(request, code, *, account: bool = False) -> User:
+    """`account=True` for changes to the account itself: 403 when the user also works in
+    another region or has Django-admin rights (see `account_fully_managed_by`)."""
+    membership = _beheerder(request)
+    user = get_object_or_404(users_managed_by(membership), code=code)
+    if account and not account_fully_managed_by(membership, user):
+        raise PermissionDenied
+    return user
 
 
 def get_membership_for(request, code) -> Membership:
-    return get_object_or_404(
-        memberships_managed_by(_beheerder(request)).select_related("user", "organisation__region"), code=code
+    membership = _beheerder(request)
+    managed = get_object_or_404(
+        memberships_managed_by(membership).select_related("user", "organisation__region"), code=code
     )
+    # The roles of a national beheerder or Django-admin account are changed nationally.
+    if (managed.user.is_superuser or managed.user.is_staff) and managed_region_ids(membership) is not None:
+        raise PermissionDenied
+    return managed
 
 
 def may_change_region(membership: Membership, region: Region) -> bool:

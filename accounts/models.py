@@ -169,7 +169,10 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         # PROTECT: an organisation with (former) members is deactivated, never deleted; the
         # roles are the record of who worked where.
-        Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organisatie")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisatie"),
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     coach_kind = models.CharField(_("soort coach"), max_length=20, choices=CoachKind.choices, blank=True)

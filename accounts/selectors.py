@@ -87,6 +87,22 @@ def users_managed_by(membership: Membership | None) -> QuerySet[User]:
     return users.filter(Exists(Membership.objects.filter(user=OuterRef("pk"), organisation__region_id__in=region_ids)))
 
 
+def account_fully_managed_by(membership: Membership | None, user: User) -> bool:
+    """May this beheerder change the account itself (name, e-mail, deactivate, invite link)?
+
+    Only when every role of the user lies in the beheerder's region and the account has no
+    Django-admin rights. Otherwise a regional beheerder could change the e-mail address of a
+    colleague who also works elsewhere (or of a national beheerder), request a password link
+    and work as that person in another region. Roles in the own region stay changeable.
+    """
+    region_ids = managed_region_ids(membership)
+    if region_ids is None:
+        return True
+    if not region_ids or user.is_superuser or user.is_staff:
+        return False
+    return not Membership.objects.filter(user=user).exclude(organisation__region_id__in=region_ids).exists()
+
+
 def municipalities_managed_by(membership: Membership | None) -> QuerySet[Municipality]:
     region_ids = managed_region_ids(membership)
     municipalities = Municipality.objects.all()

@@ -8,6 +8,7 @@ Included from kwint/urls.py at /account/tweestaps/ (namespace "two_factor").
 from __future__ import annotations
 
 import base64
+import io
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -98,8 +99,10 @@ def _next_url(request) -> str:
 
 def qr_data_uri(text: str) -> str:
     """The QR code as an SVG data URI: an <img> the strict CSP allows (img-src data:)."""
-    svg = segno.make(text, error="m").svg_inline(scale=5, dark="#000", light="#fff")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    buffer = io.BytesIO()
+    # A standalone SVG document (with its namespace), so the browser can decode it as an image.
+    segno.make(text, error="m").save(buffer, kind="svg", scale=5, dark="#000", light="#fff", xmldecl=False)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 class CodeForm(forms.Form):

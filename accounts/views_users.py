@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import get_membership_for, get_user_for
 from accounts.forms import MembershipForm, UserFilterForm, UserForm, UserInviteForm
 from accounts.models import Role
-from accounts.selectors import memberships_managed_by, organisations_managed_by, user_list_for
+from accounts.selectors import (
+    account_fully_managed_by,
+    is_global_beheerder,
+    memberships_managed_by,
+    organisations_managed_by,
+    user_list_for,
+)
 from accounts.services import (
     membership_add,
     membership_set_active,
@@ -93,8 +99,10 @@ def user_detail(request, code):
             "-is_active", "organisation__name", "role"
         )
     )
+    national_only = (managed_user.is_superuser or managed_user.is_staff) and not is_global_beheerder(request.membership)
     for m in memberships:
-        m.can_manage = m.pk in managed
+        m.can_manage = m.pk in managed and not national_only
+        m.locked_reason = "" if m.can_manage else (_("Landelijk beheer") if m.pk in managed else _("Andere regio"))
     return render(
         request,
         "accounts/user_detail.html",
@@ -102,6 +110,7 @@ def user_detail(request, code):
             "managed_user": managed_user,
             "memberships": memberships,
             "awaiting_password": not managed_user.has_usable_password(),
+            "can_change_account": account_fully_managed_by(request.membership, managed_user),
             "is_self": managed_user.pk == request.user.pk,
         },
     )
@@ -110,7 +119,7 @@ def user_detail(request, code):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.BEHEERDER)
 def user_edit(request, code):
-    managed_user = get_user_for(request, code)
+    managed_user = get_user_for(request, code, account=True)
     form = UserForm(request.POST or None, instance=managed_user)
     if request.method == "POST" and form.is_valid():
         managed_user.refresh_from_db()
@@ -127,7 +136,7 @@ def user_edit(request, code):
 @require_POST
 @role_required(Role.BEHEERDER)
 def user_set_active_view(request, code):
-    managed_user = get_user_for(request, code)
+    managed_user = get_user_for(request, code, account=True)
     active = request.POST.get("active") == "1"
     try:
         user_set_active(user=managed_user, active=active, request=request)
@@ -148,7 +157,7 @@ def user_set_active_view(request, code):
 @require_POST
 @role_required(Role.BEHEERDER)
 def user_resend_invite(request, code):
-    managed_user = get_user_for(request, code)
+    managed_user = get_user_for(request, code, account=True)
     if not managed_user.is_active:
         messages.error(request, _("Dit account is gedeactiveerd. Activeer het eerst."))
     else:

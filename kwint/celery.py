@@ -21,6 +21,11 @@ BEAT_SCHEDULE = {
         "task": "privacy.retention_sweep",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Uploaded import files hold personal data: delete them a day after upload (students.tasks).
+    "students-import-purge": {
+        "task": "students.import_batches_purge",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "kwint-heartbeat": {
         "task": "kwint.heartbeat",
         "schedule": crontab(minute="*/5"),

@@ -155,7 +155,11 @@ def handover_offer_bulk(*, students, actor, organisation: Organisation) -> BulkR
 
 def _claim(handover: Handover) -> Handover:
     # Lock and re-read: two coordinators clicking at once cannot both decide.
-    locked = Handover.objects.select_for_update(of=("self",)).select_related("student", "to_organisation").get(pk=handover.pk)
+    locked = (
+        Handover.objects.select_for_update(of=("self",))
+        .select_related("student", "to_organisation")
+        .get(pk=handover.pk)
+    )
     if locked.status != Handover.Status.OFFERED:
         raise HandoverBlocked(_("Deze overdracht is al afgehandeld."))
     return locked

@@ -19,7 +19,7 @@ from audit.services import access_log
 from kwint.lib.access import role_required
 from students import importing
 from students.forms import MappingForm, UploadForm
-from students.models import ImportBatch
+from students.models import ImportBatch, Student
 from students.parsing import UploadError
 
 PREVIEW_SHOWN = 500  # rows rendered on the preview page; all rows count and import
@@ -86,13 +86,31 @@ def import_preview(request, code):
     order = {"error": 0, "duplicate": 1, "created": 2, "updated": 3, "unchanged": 4}
     rows.sort(key=lambda r: (order[r["status"]], r["row"]))
     columns = [spec for spec in importing.FIELDS if spec.name in batch.mapping]
+    # The existing students behind updated / possible-duplicate rows, so the user can judge
+    # "same person?": one query for the page.
+    ids = [r["student"] for r in rows[:PREVIEW_SHOWN] if r.get("student")]
+    existing = {
+        s.pk: s
+        for s in Student.objects.filter(pk__in=ids, school=batch.school).only(
+            "code", "first_name", "roepnaam", "tussenvoegsel", "last_name", "student_number", "class_name"
+        )
+    }
+    labels = {spec.name: str(spec.label).lower() for spec in importing.FIELDS}
     shown = []
     for r in rows[:PREVIEW_SHOWN]:
         raw = batch.rows[r["row"]]
         cells = [
             (spec, raw[batch.headers.index(batch.mapping[spec.name])], r["errors"].get(spec.name)) for spec in columns
         ]
-        shown.append({**r, "cells": cells, "line": r["row"] + 2})
+        shown.append(
+            {
+                **r,
+                "cells": cells,
+                "line": r["row"] + 2,
+                "existing": existing.get(r.get("student")),
+                "change_labels": ", ".join(labels[f] for f in r.get("changes", [])),
+            }
+        )
     return render(
         request,
         "students/import_preview.html",

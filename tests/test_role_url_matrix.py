@@ -82,88 +82,115 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:membership_edit": BEHEER,
     "accounts:membership_set_active": BEHEER_POST,
     "accounts:regions": BEHEER,
-    "accounts:region_create": BEHEER,
+    "accounts:region_create": row(403),  # regions are data for the global beheerder only
     "accounts:region_detail": BEHEER,
     "accounts:region_edit": BEHEER,
     "accounts:municipality_create": BEHEER,
     "accounts:municipality_edit": BEHEER,
 }
 
-# Filled in by the audit below; kept apart so the reasoning per area stays readable.
+# Pages about the world's student: who may see it (students_visible_to) get 403 unless the
+# page's permission allows them; who may not see it get 404 (no hint it exists).
+SEES_STUDENT = ("zorg", "coach", "stagiair", "coordinator", "gemeente_coordinator")
+
+
+def on_student(**allowed: int) -> dict[str, int]:
+    base = {role: (403 if role in SEES_STUDENT else 404) for role in ROLES}
+    base.update(allowed)
+    return base
+
+
 EXPECTED.update(
     {
         # --- students ---------------------------------------------------------------------------
-        "students:list": row(403, zorg=200, school_coach=200, coach=200, stagiair=200, coordinator=200,
-                             gemeente_coordinator=200, outsider_zorg=200, outsider_coach=200,
-                             outsider_coordinator=200),
+        "students:list": row(
+            403,
+            zorg=200,
+            school_coach=200,
+            coach=200,
+            stagiair=200,
+            coordinator=200,
+            gemeente_coordinator=200,
+            outsider_zorg=200,
+            outsider_coach=200,
+            outsider_coordinator=200,
+        ),
         "students:new": row(403, zorg=200, outsider_zorg=200),
         "students:import": row(403, zorg=200, outsider_zorg=200),
+        # A fresh upload goes to the column mapping first.
         "students:import_mapping": row(403, zorg=200, outsider_zorg=404),
-        "students:import_preview": row(403, zorg=200, outsider_zorg=404),
-        "students:import_confirm": row(403, zorg=405, outsider_zorg=405),
-        "students:import_result": row(403, zorg=200, outsider_zorg=404),
+        "students:import_preview": row(403, zorg=302, outsider_zorg=404),
+        "students:import_confirm": ALL_405,
+        "students:import_result": row(403, zorg=302, outsider_zorg=404),
         "students:import_errors": row(403, zorg=200, outsider_zorg=404),
-        "students:handovers_incoming": row(403, school_coach=200, coach=200, coordinator=200,
-                                           gemeente_coordinator=200, outsider_coach=200,
-                                           outsider_coordinator=200),
-        "students:handover_bulk": row(403, zorg=405, outsider_zorg=405),
-        "students:handover_review": row(404, zorg=200, coordinator=200),
+        "students:handovers_incoming": row(
+            403,
+            school_coach=200,
+            coach=200,
+            coordinator=200,
+            gemeente_coordinator=200,
+            outsider_coach=200,
+            outsider_coordinator=200,
+        ),
+        "students:handover_bulk": ALL_405,
+        # Reviewing is for the receiving side; the sending zorgcoördinator is refused (403).
+        "students:handover_review": row(
+            403,
+            coordinator=200,
+            school_coach=404,
+            coach=404,
+            gemeente_coordinator=404,
+            outsider_coach=404,
+            outsider_coordinator=404,
+        ),
         "students:handover_accept": ALL_405,
         "students:handover_decline": ALL_405,
-        "students:detail": row(200, matchtafel=404, beheerder=404, gemeente_coordinator=404, **OUT_404),
-        "students:edit": row(403, zorg=200, coach=200, matchtafel=404, beheerder=404, gemeente_coordinator=404,
-                             **OUT_404),
-        "students:handover": row(403, zorg=200, matchtafel=404, beheerder=404, gemeente_coordinator=404,
-                                 **OUT_404),
+        "students:detail": on_student(zorg=200, coach=200, stagiair=200, coordinator=200, gemeente_coordinator=200),
+        "students:edit": on_student(zorg=200, coach=200),
+        "students:handover": on_student(zorg=200, coach=200),
         # --- consent ----------------------------------------------------------------------------
-        "consent:record": row(403, zorg=200, coach=200, matchtafel=404, beheerder=404, gemeente_coordinator=404,
-                              **OUT_404),
-        "consent:withdraw": row(403, zorg=200, coach=200, matchtafel=404, beheerder=404,
-                                gemeente_coordinator=404, **OUT_404),
-        "consent:link": row(403, zorg=200, coach=200, matchtafel=404, beheerder=404, gemeente_coordinator=404,
-                            **OUT_404),
-        "consent:history": row(200, matchtafel=404, beheerder=404, gemeente_coordinator=404, **OUT_404),
-        "consent:print": row(403, zorg=200, coach=200, matchtafel=404, beheerder=404, gemeente_coordinator=404,
-                             **OUT_404),
+        "consent:record": on_student(zorg=200, coach=200),
+        "consent:withdraw": on_student(zorg=200, coach=200),
+        "consent:link": on_student(zorg=200, coach=200),
+        "consent:history": on_student(zorg=200, coach=200, stagiair=200, coordinator=200, gemeente_coordinator=200),
+        "consent:print": on_student(zorg=200, coach=200),
         "consent:texts": BEHEER,
         "consent:text_create": BEHEER,
-        "consent:text_detail": BEHEER,
-        "consent:text_edit": BEHEER,
+        # A published text is what young people read: every staff member may open it.
+        "consent:text_detail": row(200),
+        "consent:text_edit": row(403, beheerder=302),  # published: editing makes a new version
         "consent:text_publish": BEHEER_POST,
-        "consent:public_answer": row(200),
-        "consent:public_withdraw": row(200),
+        # A guessed token reveals nothing: the same 404 page for everyone.
+        "consent:public_answer": row(404),
+        "consent:public_withdraw": row(404),
         "consent:public_done": row(200),
         # --- coaching ---------------------------------------------------------------------------
         "coaching:caseload": row(403, school_coach=200, coach=200, stagiair=200, outsider_coach=200),
-        "coaching:team": row(403, coordinator=200, gemeente_coordinator=200, outsider_coordinator=200, zorg=200,
-                             outsider_zorg=200),
-        "coaching:contact_new": row(403, coach=200, stagiair=200, coordinator=200, matchtafel=404, beheerder=404,
-                                    gemeente_coordinator=404, **OUT_404),
+        "coaching:team": row(
+            403, coordinator=200, gemeente_coordinator=200, outsider_coordinator=200, zorg=200, outsider_zorg=200
+        ),
+        "coaching:contact_new": on_student(coach=200, stagiair=200, coordinator=200),
         "coaching:contact_unreached": ALL_405,
-        "coaching:checkin_add": row(403, coach=200, stagiair=200, coordinator=200, matchtafel=404,
-                                    beheerder=404, gemeente_coordinator=404, **OUT_404),
-        "coaching:plan_switch": row(403, coach=200, stagiair=200, coordinator=200, matchtafel=404,
-                                    beheerder=404, gemeente_coordinator=404, **OUT_404),
-        "coaching:close": row(403, coach=200, stagiair=200, coordinator=200, matchtafel=404, beheerder=404,
-                              gemeente_coordinator=404, **OUT_404),
-        "coaching:assign": row(403, zorg=200, coordinator=200, matchtafel=404, beheerder=404,
-                               gemeente_coordinator=404, **OUT_404),
-        "coaching:share": row(403, coach=200, coordinator=200, matchtafel=404, beheerder=404,
-                              gemeente_coordinator=404, **OUT_404),
-        "coaching:contact_edit": row(404, coach=200),
-        "coaching:checkin_move": row(403, coach=200, stagiair=200, coordinator=200, matchtafel=404,
-                                     beheerder=404, gemeente_coordinator=404, **OUT_404),
+        "coaching:checkin_add": ALL_405,
+        "coaching:plan_switch": ALL_405,
+        "coaching:close": on_student(coach=200, coordinator=200),
+        "coaching:assign": ALL_405,
+        "coaching:share": ALL_405,
+        # Only the author edits a contact note (then it freezes).
+        "coaching:contact_edit": on_student(coach=200),
+        "coaching:checkin_move": ALL_405,
         "coaching:support_update": ALL_405,
         # --- dashboards -------------------------------------------------------------------------
         "dashboards:region": row(403, coordinator=200, gemeente_coordinator=200, outsider_coordinator=200),
         # --- privacy ----------------------------------------------------------------------------
-        "privacy:log": row(403, zorg=200, coordinator=200, gemeente_coordinator=200, outsider_zorg=200,
-                           outsider_coordinator=200),
-        "privacy:erasure_preview": row(403, zorg=200, coordinator=200, gemeente_coordinator=200,
-                                       outsider_zorg=200, outsider_coordinator=200),
+        "privacy:log": row(
+            403, zorg=200, coordinator=200, gemeente_coordinator=200, outsider_zorg=200, outsider_coordinator=200
+        ),
+        "privacy:erasure_preview": row(
+            403, zorg=200, coordinator=200, gemeente_coordinator=200, outsider_zorg=200, outsider_coordinator=200
+        ),
         **{
-            f"privacy:{name}": row(403, zorg=200, coordinator=200, matchtafel=404, beheerder=404,
-                                   gemeente_coordinator=404, **OUT_404)
+            f"privacy:{name}": on_student(zorg=200, coordinator=200)
             for name in ("student_log", "inzage", "inzage_json", "correction", "erase")
         },
     }

@@ -79,7 +79,11 @@ def test_an_unknown_code_is_404(cast, login, name):
 
 @pytest.mark.parametrize(
     "name",
-    [n for n, (_, obj) in PAGES.items() if obj is not None and n not in READ_ONLY_ELSEWHERE | CHANGE_FORBIDDEN_ELSEWHERE],
+    [
+        n
+        for n, (_, obj) in PAGES.items()
+        if obj is not None and n not in READ_ONLY_ELSEWHERE | CHANGE_FORBIDDEN_ELSEWHERE
+    ],
 )
 def test_a_beheerder_of_another_region_gets_404_and_changes_nothing(cast, login, outsider_beheerder, name):
     client = login(outsider_beheerder)

@@ -165,3 +165,21 @@ def test_the_national_beheerder_moves_a_municipality_through_the_page(cast, logi
     assert student.region == rijnland
     entry = AccessLogEntry.objects.get(object_code=str(cast.municipality.code))
     assert entry.detail == "verplaatst naar Rijnland; 1 jongeren mee"
+
+
+def test_creating_a_region_with_bad_input_writes_nothing(cast, login, global_beheerder):
+    before = Region.objects.count()
+    response = login(global_beheerder).post(reverse("accounts:region_create"), {"name": "Rijnland", "number": "41x"})
+    assert "bestaat al" in " ".join(response.context["form"].errors["name"])
+    assert "geheel getal" in " ".join(response.context["form"].errors["number"])
+    assert Region.objects.count() == before
+
+
+def test_the_beheerder_renames_a_municipality_in_their_region(cast, login):
+    response = login(cast.beheerder).post(
+        reverse("accounts:municipality_edit", args=[cast.municipality.code]),
+        {"name": "Zwolle", "cbs_code": "GM0193", "region": cast.region.pk},
+    )
+    assert response["Location"] == reverse("accounts:region_detail", args=[cast.region.code])
+    cast.municipality.refresh_from_db()
+    assert cast.municipality.cbs_code == "GM0193"

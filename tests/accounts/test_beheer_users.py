@@ -229,7 +229,9 @@ def test_a_deactivated_user_is_logged_out_and_cannot_log_in(cast, login):
     assert coach.post(reverse("login"), {"username": "coach@kwint.test", "password": PASSWORD}).status_code == 302
     assert coach.get(reverse("accounts:start")).status_code == 200
 
-    response = login(cast.beheerder).post(reverse("accounts:user_set_active", args=[cast.coach.user.code]), {"active": "0"})
+    response = login(cast.beheerder).post(
+        reverse("accounts:user_set_active", args=[cast.coach.user.code]), {"active": "0"}
+    )
     assert response.status_code == 302
     cast.coach.user.refresh_from_db()
     assert not cast.coach.user.is_active
@@ -319,14 +321,14 @@ def test_editing_a_role_into_an_existing_one_is_refused(cast, login):
     )
     assert response.status_code == 302
     second = MembershipFactory(user=cast.stagiair.user, organisation=cast.rmc, role=Role.COACH)
-    response = login(cast.beheerder).post(reverse("accounts:membership_edit", args=[second.code]), {"role": Role.STAGIAIR})
+    response = login(cast.beheerder).post(
+        reverse("accounts:membership_edit", args=[second.code]), {"role": Role.STAGIAIR}
+    )
     assert "heeft deze rol al" in " ".join(response.context["form"].errors["role"])
 
 
 def test_changing_a_coach_into_a_coordinator_clears_coach_fields(cast, login):
-    login(cast.beheerder).post(
-        reverse("accounts:membership_edit", args=[cast.coach.code]), {"role": Role.COORDINATOR}
-    )
+    login(cast.beheerder).post(reverse("accounts:membership_edit", args=[cast.coach.code]), {"role": Role.COORDINATOR})
     cast.coach.refresh_from_db()
     assert (cast.coach.role, cast.coach.coach_kind, cast.coach.capacity) == (Role.COORDINATOR, "", None)
 
@@ -354,7 +356,9 @@ def test_roles_in_another_region_are_shown_but_not_changeable(cast, login):
     foreign = MembershipFactory(user=cast.coach.user, organisation=cast.other_rmc, role=Role.COACH)
     client = login(cast.beheerder)
     assert client.get(reverse("accounts:membership_edit", args=[foreign.code])).status_code == 404
-    assert client.post(reverse("accounts:membership_set_active", args=[foreign.code]), {"active": "0"}).status_code == 404
+    assert (
+        client.post(reverse("accounts:membership_set_active", args=[foreign.code]), {"active": "0"}).status_code == 404
+    )
     foreign.refresh_from_db()
     assert foreign.is_active
 
@@ -363,3 +367,83 @@ def test_a_new_inactive_organisation_is_not_offered_for_roles(cast, login):
     closed = OrganisationFactory(region=cast.region, name="Gesloten school", is_active=False)
     form = login(cast.beheerder).get(reverse("accounts:membership_add", args=[cast.coach.user.code])).context["form"]
     assert closed not in form.fields["organisation"].queryset
+
+
+def test_a_failing_mail_server_keeps_the_account_and_offers_a_resend(
+    cast, login, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    def broken(self, *args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(cast.beheerder).post(reverse("accounts:user_invite"), invite_data(cast))
+    assert response.status_code == 302
+    user = User.objects.get(email="noor.yilmaz@kwint.test")
+    assert "Uitnodiging opnieuw versturen" in login(cast.beheerder).get(response["Location"]).content.decode()
+    assert not AccessLogEntry.objects.filter(object_code=str(user.code), detail="uitnodiging verstuurd").exists()
+
+
+def test_the_role_filter_only_looks_at_roles_in_the_region(cast, login):
+    # The RMC coordinator of IJssel-Vecht also coaches in Rijnland: filtering on "coach" here
+    # must not reveal that.
+    MembershipFactory(user=cast.coordinator.user, organisation=cast.other_rmc, role=Role.COACH)
+    listed = emails(login(cast.beheerder).get(reverse("accounts:users"), {"role": Role.COACH}))
+    assert "rmc@kwint.test" not in listed
+    assert "coach@kwint.test" in listed
+
+
+# --- accounts shared with another region --------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["user_edit", "user_set_active", "user_resend_invite"])
+def test_a_regional_beheerder_cannot_change_the_account_of_someone_who_also_works_elsewhere(cast, login, name):
+    MembershipFactory(user=cast.coach.user, organisation=cast.other_rmc, role=Role.COACH)
+    client = login(cast.beheerder)
+    url = reverse(f"accounts:{name}", args=[cast.coach.user.code])
+    data = {"full_name": "X", "email": "kaping@kwint.test", "language": "nl", "active": "0"}
+    if name == "user_edit":
+        assert client.get(url).status_code == 403
+    assert client.post(url, data).status_code == 403
+    cast.coach.user.refresh_from_db()
+    assert (cast.coach.user.email, cast.coach.user.is_active) == ("coach@kwint.test", True)
+    # The page itself stays readable, with the reason, and the own region's role is manageable.
+    page = client.get(reverse("accounts:user_detail", args=[cast.coach.user.code]))
+    assert "wijzigt een landelijk beheerder" in page.content.decode()
+    assert (
+        client.post(reverse("accounts:membership_set_active", args=[cast.coach.code]), {"active": "0"}).status_code
+        == 302
+    )
+
+
+def test_a_regional_beheerder_cannot_touch_a_national_beheerders_account_or_roles(cast, login, global_beheerder):
+    client = login(cast.beheerder)
+    assert (
+        client.post(
+            reverse("accounts:user_edit", args=[global_beheerder.user.code]),
+            {"full_name": "X", "email": "kaping@kwint.test", "language": "nl"},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("accounts:membership_set_active", args=[global_beheerder.code]), {"active": "0"}
+        ).status_code
+        == 403
+    )
+    global_beheerder.refresh_from_db()
+    global_beheerder.user.refresh_from_db()
+    assert global_beheerder.is_active and global_beheerder.user.email == "landelijk@kwint.test"
+
+
+def test_a_national_beheerder_changes_any_account(cast, login, global_beheerder):
+    MembershipFactory(user=cast.coach.user, organisation=cast.other_rmc, role=Role.COACH)
+    response = login(global_beheerder).post(
+        reverse("accounts:user_edit", args=[cast.coach.user.code]),
+        {"full_name": "Jamal", "email": "jamal@kwint.test", "language": "nl"},
+    )
+    assert response.status_code == 302
+    cast.coach.user.refresh_from_db()
+    assert cast.coach.user.email == "jamal@kwint.test"

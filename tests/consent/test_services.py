@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consent.models import ConsentRecord, ConsentText, CurrentConsent, Purpose, Status
-from consent.selectors import applicable_texts, consent_counts, renewal_due, consent_states
+from consent.selectors import applicable_texts, consent_counts, consent_states, renewal_due
 from consent.services import (
     ConsentTextFrozen,
     consent_answers_record,
@@ -86,7 +86,9 @@ def test_withdrawal_takes_effect_at_once_and_sets_the_erase_date(cast, settings)
     consent_withdraw(student=student, purposes=[Purpose.CONTACT], method=ConsentRecord.Method.PHONE)
     student.refresh_from_db()
     assert student.erase_after == timezone.localdate() + dt.timedelta(days=30)
-    assert TimelineEvent.objects.filter(student=student, kind=TimelineEvent.Kind.PRIVACY, summary__contains="direct").exists()
+    assert TimelineEvent.objects.filter(
+        student=student, kind=TimelineEvent.Kind.PRIVACY, summary__contains="direct"
+    ).exists()
 
 
 def test_no_erase_date_while_the_student_is_still_at_school(cast):

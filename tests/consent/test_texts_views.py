@@ -146,7 +146,9 @@ def test_the_list_costs_the_same_queries_for_few_and_many_texts(cast, login):
         client.get(reverse("consent:texts"))
     school = OrganisationFactory(region=cast.region, kind="school")
     for n in range(2, 20):
-        ConsentTextFactory(region=cast.region, school=school if n % 2 else None, purpose=Purpose.values[n % 4], version=n)
+        ConsentTextFactory(
+            region=cast.region, school=school if n % 2 else None, purpose=Purpose.values[n % 4], version=n
+        )
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("consent:texts"))
     assert len(small) == len(large)

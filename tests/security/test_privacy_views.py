@@ -257,3 +257,17 @@ def test_the_preview_costs_the_same_queries_for_few_and_many(login, cast):
     small = count()
     StudentFactory.create_batch(30, school=cast.school, region=cast.region, erase_after=due)
     assert count() == small
+
+
+def test_the_student_panel_shows_the_erasure_date_and_links_only_with_the_privacy_right(rf, cast, student):
+    from django.template import Context, Template
+
+    Student.objects.filter(pk=student.pk).update(erase_after=dt.date(2027, 3, 5))
+    student.refresh_from_db()
+    template = Template("{% load privacy_tags %}{% privacy_panel student %}")
+    for membership, links in ((cast.zorg, True), (cast.school_coach, False)):
+        request = rf.get("/")
+        request.membership = membership
+        html = template.render(Context({"request": request, "student": student}))
+        assert "5 maart 2027" in html
+        assert (reverse("privacy:inzage", args=[student.code]) in html) is links

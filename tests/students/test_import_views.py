@@ -33,7 +33,7 @@ def test_the_whole_import_flow(cast, login):
     assert page.status_code == 200
     form = page.context["form"]
     assert form.initial["last_name"] == "Achternaam" and form.initial["date_of_birth"] == "Geb.datum"
-    data = {name: value for name, value in form.initial.items()}
+    data = dict(form.initial)
     response = client.post(reverse("students:import_mapping", args=[batch.code]), data)
     assert response.url == reverse("students:import_preview", args=[batch.code])
     assert Student.objects.count() == 0
@@ -106,3 +106,28 @@ def test_import_pages_per_role(cast, login):
     assert client.post(pages[1]).status_code == 405
     unknown = reverse("students:import_mapping", args=["00000000-0000-0000-0000-000000000000"])
     assert client.get(unknown).status_code == 404
+
+
+def test_preview_shows_the_existing_student_behind_a_possible_duplicate(cast, login):
+    import datetime as dt
+
+    from tests.factories import StudentFactory
+
+    existing = StudentFactory(
+        school=cast.school,
+        student_number="",
+        first_name="Özlem",
+        last_name="d'Amico",
+        date_of_birth=dt.date(2006, 2, 1),
+    )
+    client = login(cast.zorg)
+    _upload(client, csv_bytes(ROWS[0]))
+    batch = ImportBatch.objects.get()
+    client.post(reverse("students:import_mapping", args=[batch.code]), batch.mapping)
+    body = client.get(reverse("students:import_preview", args=[batch.code])).content.decode()
+    assert "Mogelijk dubbel" in body and reverse("students:detail", args=[existing.code]) in body
+    assert "studentnummer" in body
+    response = client.post(reverse("students:import_confirm", args=[batch.code]), {"dup-0": "update"})
+    assert response.status_code == 302
+    existing.refresh_from_db()
+    assert existing.student_number == "1001"

@@ -106,7 +106,11 @@ def test_another_schools_student_number_is_not_a_match(cast):
 
 def test_name_and_birth_date_match_is_a_possible_duplicate_the_user_decides(cast):
     existing = StudentFactory(
-        school=cast.school, student_number="", first_name="Özlem", last_name="D'AMICO", date_of_birth=dt.date(2006, 2, 1)
+        school=cast.school,
+        student_number="",
+        first_name="Özlem",
+        last_name="D'AMICO",
+        date_of_birth=dt.date(2006, 2, 1),
     )
     rows = [GOOD, "1002;Jan;;Jansen;01-01-2006;;;;;;2;;2026"]
     batch = upload_and_preview(cast.school, cast.zorg.user, csv_bytes(*rows))
@@ -126,7 +130,13 @@ def test_name_and_birth_date_match_is_a_possible_duplicate_the_user_decides(cast
 
 
 def test_duplicate_confirmed_as_someone_else_is_created(cast):
-    StudentFactory(school=cast.school, student_number="", first_name="Özlem", last_name="d'Amico", date_of_birth=dt.date(2006, 2, 1))
+    StudentFactory(
+        school=cast.school,
+        student_number="",
+        first_name="Özlem",
+        last_name="d'Amico",
+        date_of_birth=dt.date(2006, 2, 1),
+    )
     batch = upload_and_preview(cast.school, cast.zorg.user, csv_bytes(GOOD))
     importing.import_confirm(batch=batch, user=cast.zorg.user, decisions={0: "create"})
     assert Student.objects.filter(last_name="d'Amico").count() == 2
@@ -154,7 +164,10 @@ def test_invalid_rows_csv_has_an_error_column_and_a_bom(cast):
 
 
 def _rows(n, start=0):
-    return [f"{i};Voor{i};;Achter{i};01-01-2006;06-1234{i % 10000:04d};;Zwolle;Logistiek;25453;2;L2A;2026" for i in range(start, start + n)]
+    return [
+        f"{i};Voor{i};;Achter{i};01-01-2006;06-1234{i % 10000:04d};;Zwolle;Logistiek;25453;2;L2A;2026"
+        for i in range(start, start + n)
+    ]
 
 
 def test_preview_and_confirm_queries_do_not_grow_with_rows(cast):

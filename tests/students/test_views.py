@@ -103,7 +103,10 @@ def test_detail_shows_everything_to_the_zorgcoordinator(cast, login, student):
 def test_detail_is_404_for_another_school_and_unknown_code(cast, login, student):
     client = login(cast.outsider_zorg)
     assert client.get(reverse("students:detail", args=[student.code])).status_code == 404
-    assert login(cast.zorg).get(reverse("students:detail", args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
+    assert (
+        login(cast.zorg).get(reverse("students:detail", args=["00000000-0000-0000-0000-000000000000"])).status_code
+        == 404
+    )
 
 
 def test_detail_rejects_post(cast, login, student):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import CoachKind, Membership, Municipality, Organisation, Region, Role, User
+from coaching.demo import seed_coaching
 from consent.models import ConsentRecord, ConsentText, Purpose, Status
 from consent.services import consent_record
 from students.models import Handover, Leerweg, Outcome, Student, SupportNeed, TimelineEvent
@@ -218,6 +219,7 @@ class Command(BaseCommand):
             texts = self._consent_texts(regions, users["beheer@kwint.demo"])
             created = self._students(options["students"], organisations, municipalities, users, texts)
             self._handover_states(organisations, users)
+            seed_coaching()  # trajectories, contacts, situations for coached students (coaching.demo)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new students). Password: {DEMO_PASSWORD}"))
 
     def _regions(self):

@@ -1,0 +1,204 @@
+"""The morning sweep: one digest per coach per day, escalations once, claims never send twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+from celery.schedules import crontab
+from django.core import mail
+from django.db.models import F
+from django.utils import timezone
+
+from coaching import reminders, tasks
+from coaching.models import CheckIn, Reminder, Trajectory
+from coaching.services import contact_log
+from consent.models import Purpose, Status
+from kwint.celery import BEAT_SCHEDULE, app
+from tests.coaching.factories import guided_student
+from tests.factories import give_consent
+
+pytestmark = pytest.mark.django_db
+AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
+HANDOVER = dt.datetime(2026, 7, 1, 10, 0, tzinfo=AMS)
+
+
+def local(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=AMS)
+
+
+def sweep_and_send(today: dt.date) -> list[str]:
+    """What beat + the workers do, in-process: plan the rows, then deliver each."""
+    return [reminders.reminder_deliver(reminder_id=pk) for pk in reminders.reminders_plan(today=today)]
+
+
+@pytest.fixture
+def two_students(cast):
+    with time_machine.travel(HANDOVER, tick=False):
+        return [guided_student(cast), guided_student(cast)]
+
+
+def test_digest_once_per_coach_even_when_the_sweep_runs_twice(cast, two_students, settings):
+    settings.KWINT_BASE_URL = "https://kwint.example.nl"
+    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False):  # both first calls due today
+        assert sweep_and_send(dt.date(2026, 7, 8)) == ["sent"]
+        assert sweep_and_send(dt.date(2026, 7, 8)) == []
+        tasks.reminder_sweep()  # the task path too: nothing new to send
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [cast.coach.user.email]
+    assert "2 contactmoment" in message.subject
+    assert "Vandaag gepland: 2" in message.body
+    assert "https://kwint.example.nl/coaching/caseload/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and 'href="https://kwint.example.nl/coaching/caseload/"' in html
+    # No names in e-mail: it leaves our systems.
+    assert all(s.last_name not in message.body and s.last_name not in html for s in two_students)
+    reminder = Reminder.objects.get()
+    assert reminder.status == Reminder.Status.SENT and reminder.attempts == 1
+
+
+def test_digest_is_in_the_coachs_language(cast, two_students):
+    cast.coach.user.language = "en"
+    cast.coach.user.save()
+    with time_machine.travel(local(2026, 7, 9, 7, 0), tick=False):
+        sweep_and_send(dt.date(2026, 7, 9))
+    assert len(mail.outbox) == 1
+    assert "Open mijn caseload" not in mail.outbox[0].body
+    assert '<html lang="en">' in mail.outbox[0].alternatives[0][0]
+
+
+def test_the_task_enqueues_each_reminder_after_commit(cast, two_students, monkeypatch, django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setattr(tasks.reminder_send, "delay", lambda pk: sent.append(pk))
+    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.reminder_sweep() == 1
+    assert sent == list(Reminder.objects.values_list("pk", flat=True))
+
+
+def test_no_digest_without_anything_due(cast, two_students):
+    with time_machine.travel(local(2026, 7, 3, 7, 0), tick=False):
+        assert sweep_and_send(dt.date(2026, 7, 3)) == []
+    assert mail.outbox == []
+
+
+def test_no_reminder_once_consent_is_withdrawn(cast, two_students):
+    for student in two_students:
+        give_consent(student, Purpose.SHARING, Status.WITHDRAWN)
+    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False):
+        assert sweep_and_send(dt.date(2026, 7, 8)) == []
+    assert mail.outbox == []
+
+
+def test_a_concurrent_claim_is_never_sent_twice_and_a_stale_one_is_taken_over(cast, two_students, settings):
+    settings.KWINT_REMINDER_CLAIM_SECONDS = 600
+    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False) as traveller:
+        [pk] = reminders.reminders_plan(today=dt.date(2026, 7, 8))
+        # Another worker claimed it a moment ago (same conditional UPDATE the service uses).
+        assert Reminder.objects.filter(pk=pk, status="pending").update(
+            status="sending", claimed_at=timezone.now(), attempts=F("attempts") + 1
+        ) == 1
+        assert reminders.reminder_deliver(reminder_id=pk) == "busy"
+        assert mail.outbox == []
+        # That worker died: after the claim timeout the row is claimed again and sent once.
+        traveller.shift(dt.timedelta(seconds=601))
+        assert reminders.reminder_deliver(reminder_id=pk) == "sent"
+        assert reminders.reminder_deliver(reminder_id=pk) == "sent"  # already sent: nothing happens
+        assert reminders.reminders_unsent(today=dt.date(2026, 7, 8)) == []
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.get(pk=pk).attempts == 2
+
+
+def test_a_failed_send_gives_the_claim_back(cast, two_students, monkeypatch):
+    def boom(self, *args, **kwargs):
+        raise ConnectionError("smtp down")
+
+    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False):
+        [pk] = reminders.reminders_plan(today=dt.date(2026, 7, 8))
+        monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", boom)
+        with pytest.raises(ConnectionError):
+            reminders.reminder_deliver(reminder_id=pk)
+        assert Reminder.objects.get(pk=pk).status == Reminder.Status.PENDING
+        monkeypatch.undo()
+        assert reminders.reminder_deliver(reminder_id=pk) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_overdue_beyond_the_limit_escalates_to_the_coordinator_once(cast, two_students, settings):
+    settings.KWINT_ESCALATE_AFTER_DAYS = 14
+    with time_machine.travel(local(2026, 7, 23, 7, 0), tick=False):  # first call (8 July) is 15 days late
+        results = sweep_and_send(dt.date(2026, 7, 23))
+    with time_machine.travel(local(2026, 7, 24, 7, 0), tick=False):
+        results += sweep_and_send(dt.date(2026, 7, 24))
+    escalations = [m for m in mail.outbox if cast.coordinator.user.email in m.to]
+    assert len(escalations) == 2  # one per overdue check-in (two students), not again the next day
+    assert "te laat" in escalations[0].subject
+    digests = [m for m in mail.outbox if cast.coach.user.email in m.to]
+    assert len(digests) == 2  # one digest each morning
+
+
+def test_three_unanswered_attempts_in_a_row_escalate_once(cast, two_students):
+    student = two_students[0]
+    with time_machine.travel(local(2026, 7, 6, 10, 0), tick=False) as traveller:
+        contact_log(student=student, author=cast.coach.user, channel="telefoon", reached=True)
+        for _ in range(3):
+            traveller.shift(dt.timedelta(hours=2))
+            contact_log(student=student, author=cast.coach.user, channel="telefoon", reached=False)
+    with time_machine.travel(local(2026, 7, 7, 7, 0), tick=False):
+        sweep_and_send(dt.date(2026, 7, 7))
+        contact_log(student=student, author=cast.coach.user, channel="sms", reached=False)  # a fourth
+    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False):
+        sweep_and_send(dt.date(2026, 7, 8))
+    unanswered = Reminder.objects.filter(kind=Reminder.Kind.UNANSWERED)
+    assert unanswered.count() == 1 and unanswered.get().status == Reminder.Status.SENT
+    assert sum("niet bereikt" in m.subject for m in mail.outbox) == 1
+
+
+def test_two_years_after_the_diploma_the_coach_is_reminded_to_close(cast, two_students):
+    end = Trajectory.objects.first().end_date
+    CheckIn.objects.update(status=CheckIn.Status.DONE)
+    with time_machine.travel(dt.datetime.combine(end, dt.time(7, 0), tzinfo=AMS), tick=False):
+        sweep_and_send(end)
+        sweep_and_send(end)
+    close = [m for m in mail.outbox if "afsluiten" in m.subject]
+    assert len(close) == 2  # one per trajectory, once
+    assert "/afsluiten/" in close[0].body
+
+
+def test_the_beat_entry_fires_at_0700_amsterdam_once_a_day_across_dst():
+    entry = BEAT_SCHEDULE["coaching-reminder-sweep"]
+    assert entry["task"] == tasks.reminder_sweep.name
+    assert app.conf.timezone == "Europe/Amsterdam"
+    for day, utc_hour in ((dt.date(2026, 3, 29), 5), (dt.date(2026, 10, 25), 6)):
+        now = [dt.datetime.combine(day - dt.timedelta(days=1), dt.time(12, 0), tzinfo=dt.UTC)]
+        schedule = crontab(
+            minute=entry["schedule"]._orig_minute, hour=entry["schedule"]._orig_hour, app=app, nowfun=lambda: now[0]
+        )
+        # Walk the clock minute by minute for two days, as beat does, from noon the day before.
+        last, fires, stop = now[0], [], now[0] + dt.timedelta(days=2)
+        while now[0] < stop:
+            if schedule.is_due(last).is_due:
+                fires.append(now[0])
+                last = now[0]
+            now[0] += dt.timedelta(minutes=1)
+        # Exactly one run on the DST day, at 07:00 local (05:00 UTC in summer time, 06:00 in winter).
+        on_day = [f for f in fires if f.astimezone(AMS).date() == day]
+        assert [f.astimezone(AMS).time() for f in fires] == [dt.time(7, 0), dt.time(7, 0)]
+        assert len(on_day) == 1 and on_day[0].hour == utc_hour
+
+
+@pytest.mark.parametrize("moment", [local(2026, 3, 29, 7, 0), local(2026, 10, 25, 7, 0)])
+def test_on_the_dst_days_the_sweep_sends_one_digest(cast, moment):
+    with time_machine.travel(moment - dt.timedelta(days=20), tick=False):
+        guided_student(cast, diploma=(moment - dt.timedelta(days=20)).date())
+    with time_machine.travel(moment, tick=False):
+        tasks.reminder_sweep()  # plans the rows; here the sends run in-process below
+        for pk in reminders.reminders_unsent(today=moment.date()):
+            reminders.reminder_deliver(reminder_id=pk)
+        tasks.reminder_sweep()
+        for pk in reminders.reminders_unsent(today=moment.date()):
+            reminders.reminder_deliver(reminder_id=pk)
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.get().key.endswith(moment.date().isoformat())
