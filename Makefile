@@ -8,7 +8,10 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 .PHONY: run install install-dev test bench lint format messages clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "Kwint needs Python 3.11 or newer; $(PYTHON) is older. Try: make run PYTHON=python3.12" >&2; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "Could not create a virtualenv. On Debian/Ubuntu: apt-get install python3-venv" >&2; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
@@ -28,6 +31,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	KWINT_ENV=demo $(BIN)/python manage.py migrate --noinput
 	KWINT_ENV=demo $(BIN)/python manage.py seed_demo
+	@echo "Kwint: http://127.0.0.1:8000/ (demo logins: README.md; Ctrl-C stops web, worker and beat)"
 	KWINT_ENV=demo $(BIN)/honcho -f Procfile.dev start
 
 # The whole suite against the real PostgreSQL and Redis (unit, integration, Celery, browser).

@@ -141,7 +141,7 @@ def setup(request):
     if user_has_second_factor(user):
         # Already enrolled: the overview with the recovery codes, or the second step first.
         target = "two_factor:recovery_codes" if user.is_verified() else "two_factor:verify"
-        return redirect(reverse(target) + "?next=" + _next_url(request))
+        return redirect(reverse(target) + "?" + urlencode({"next": _next_url(request)}))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Kwint", confirmed=False)
@@ -162,7 +162,7 @@ def setup(request):
                 )
             otp_login(request, device)
             request.session[_SESSION_CODES] = codes
-            return redirect(reverse("two_factor:recovery_codes") + "?next=" + _next_url(request))
+            return redirect(reverse("two_factor:recovery_codes") + "?" + urlencode({"next": _next_url(request)}))
         form.add_error(
             "code", _("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de nieuwste code.")
         )
@@ -197,7 +197,12 @@ def recovery_codes(request):
     return render(
         request,
         "accounts/two_factor_recovery.html",
-        {"codes": codes, "remaining": remaining, "next": _next_url(request)},
+        {
+            "codes": codes,
+            "remaining": remaining,
+            "has_device": user_has_second_factor(request.user),
+            "next": _next_url(request),
+        },
     )
 
 
@@ -205,7 +210,7 @@ def recovery_codes(request):
 def verify(request):
     """Second step of login: a TOTP code or one recovery code (used up on success)."""
     if not user_has_second_factor(request.user):
-        return redirect(reverse("two_factor:setup") + "?next=" + _next_url(request))
+        return redirect(reverse("two_factor:setup") + "?" + urlencode({"next": _next_url(request)}))
     if request.user.is_verified():
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)

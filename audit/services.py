@@ -85,7 +85,9 @@ def access_log(
             result=result,
             detail=detail[:300],
             ip_address=_client_ip(request),
-            path=(request.get_full_path()[:300] if request is not None else ""),
+            # The path without its query string: search terms (a typed name) must not end up in
+            # an append-only log that outlives the record's erasure.
+            path=(request.path[:300] if request is not None else ""),
             prev_hash=previous,
         )
         entry.entry_hash = entry_digest(entry)

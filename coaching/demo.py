@@ -41,7 +41,13 @@ WORK = [
 
 def _situation(rng: random.Random) -> dict:
     kind = rng.choices(
-        [SituationKind.WORK, SituationKind.EDUCATION, SituationKind.BENEFIT, SituationKind.WORK_BENEFIT, SituationKind.NOTHING],
+        [
+            SituationKind.WORK,
+            SituationKind.EDUCATION,
+            SituationKind.BENEFIT,
+            SituationKind.WORK_BENEFIT,
+            SituationKind.NOTHING,
+        ],
         weights=[5, 2, 1, 1, 1],
     )[0]
     data = {"kind": kind}
@@ -67,7 +73,10 @@ def seed_coaching(*, seed: int = 2026) -> int:
     created = 0
     for student in students:
         assigned = (
-            student.timeline.filter(kind=TimelineEvent.Kind.ASSIGNED).order_by("at").values_list("at", flat=True).first()
+            student.timeline.filter(kind=TimelineEvent.Kind.ASSIGNED)
+            .order_by("at")
+            .values_list("at", flat=True)
+            .first()
         )
         diploma = diploma_date_of(student)
         start = max(diploma, timezone.localdate(assigned) if assigned else diploma)
@@ -83,7 +92,21 @@ def seed_coaching(*, seed: int = 2026) -> int:
         schedule_regenerate(trajectory=trajectory, today=start)
         _history(rng, student, trajectory, today)
         created += 1
+    _share_with_stagiair()
     return created
+
+
+def _share_with_stagiair(coach_email: str = "coach@kwint.demo", stagiair_email: str = "stagiair@kwint.demo") -> None:
+    """The demo stagiair helps the demo jobcoach with three young people (idempotent)."""
+    from accounts.models import User
+    from students.models import StudentShare
+
+    stagiair = User.objects.filter(email=stagiair_email).first()
+    coach = User.objects.filter(email=coach_email).first()
+    if stagiair is None or coach is None or StudentShare.objects.filter(user=stagiair).exists():
+        return
+    for student in Student.objects.filter(coach=coach).order_by("pk")[:3]:
+        StudentShare.objects.create(student=student, user=stagiair, shared_by=coach)
 
 
 def _history(rng: random.Random, student: Student, trajectory: Trajectory, today: dt.date) -> None:
@@ -98,8 +121,14 @@ def _history(rng: random.Random, student: Student, trajectory: Trajectory, today
         at = dt.datetime.combine(checkin.due_date, dt.time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])), tzinfo=tz)
         if rng.random() < 0.25:  # first an unanswered call
             contacts.append(
-                Contact(student=student, trajectory=trajectory, author=student.coach, at=at - dt.timedelta(days=1),
-                        channel="telefoon", reached=False)
+                Contact(
+                    student=student,
+                    trajectory=trajectory,
+                    author=student.coach,
+                    at=at - dt.timedelta(days=1),
+                    channel="telefoon",
+                    reached=False,
+                )
             )
         reached = Contact(
             student=student,
@@ -146,8 +175,13 @@ def _history(rng: random.Random, student: Student, trajectory: Trajectory, today
     ]
     SituationRecord.objects.bulk_create(records)
     timeline += [
-        TimelineEvent(student=student, at=dt.datetime.combine(r.date, dt.time(12), tzinfo=tz),
-                      kind=TimelineEvent.Kind.SITUATION, summary=f"Situatie: {r.get_kind_display()}", actor=student.coach)
+        TimelineEvent(
+            student=student,
+            at=dt.datetime.combine(r.date, dt.time(12), tzinfo=tz),
+            kind=TimelineEvent.Kind.SITUATION,
+            summary=f"Situatie: {r.get_kind_display()}",
+            actor=student.coach,
+        )
         for r in records
     ]
     TimelineEvent.objects.bulk_create(timeline)

@@ -105,12 +105,16 @@ class ContactForm(SituationFieldsMixin):
         kind = self.cleaned_data.get("support_kind")
         if not kind:
             return []
-        return [{"kind": kind, "status": SupportAction.Status.PLANNED, "note": self.cleaned_data.get("support_note", "")}]
+        return [
+            {"kind": kind, "status": SupportAction.Status.PLANNED, "note": self.cleaned_data.get("support_note", "")}
+        ]
 
 
 class ContactEditForm(forms.Form):
     channel = forms.ChoiceField(label=_("Kanaal"), choices=Channel.choices)
-    reached = forms.TypedChoiceField(label=_("Bereikt?"), choices=YES_NO, coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    reached = forms.TypedChoiceField(
+        label=_("Bereikt?"), choices=YES_NO, coerce=lambda v: v == "1", widget=forms.RadioSelect
+    )
     duration_minutes = forms.IntegerField(label=_("Duur (minuten)"), required=False, min_value=0, max_value=600)
     discussed = forms.CharField(label=_("Wat is besproken"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     next_steps = forms.CharField(

@@ -195,9 +195,7 @@ class Contact(models.Model):
     trajectory = models.ForeignKey(
         Trajectory, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="contacts"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="contacts")
     at = models.DateTimeField(_("datum en tijd"))
     channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices, default=Channel.PHONE)
     reached = models.BooleanField(_("bereikt"), default=True)

@@ -82,7 +82,9 @@ def coach_digest_counts(user: User, today: dt.date, memberships: list[Membership
         visible = visible | students_visible_to(m)
     visible_ids = visible.values("pk")
     due = _due_checkins(today).filter(coach=user, trajectory__student__in=visible_ids)
-    counts = due.aggregate(today=Count("pk", filter=Q(due_date=today)), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    counts = due.aggregate(
+        today=Count("pk", filter=Q(due_date=today)), overdue=Count("pk", filter=Q(due_date__lt=today))
+    )
     counts["to_close"] = Trajectory.objects.filter(
         coach=user, closed_at__isnull=True, end_date__lte=today, student__in=visible_ids
     ).count()
@@ -100,7 +102,12 @@ def reminders_plan(*, today: dt.date) -> list[int]:
         counts = coach_digest_counts(ms[0].user, today, ms)
         if counts["today"] or counts["overdue"]:
             rows.append(
-                Reminder(key=f"digest:{user_id}:{today.isoformat()}", kind=Reminder.Kind.DIGEST, recipient_id=user_id, on_date=today)
+                Reminder(
+                    key=f"digest:{user_id}:{today.isoformat()}",
+                    kind=Reminder.Kind.DIGEST,
+                    recipient_id=user_id,
+                    on_date=today,
+                )
             )
 
     # 2. Escalation, once per check-in, when it is overdue beyond the configured days.
@@ -145,7 +152,9 @@ def reminders_plan(*, today: dt.date) -> list[int]:
 
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return list(
-        Reminder.objects.filter(status=Reminder.Status.PENDING, on_date=today).order_by("pk").values_list("pk", flat=True)
+        Reminder.objects.filter(status=Reminder.Status.PENDING, on_date=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 
@@ -174,7 +183,13 @@ def _unanswered_streaks(today: dt.date) -> list[tuple]:
         if len(streak) >= UNANSWERED_IN_A_ROW and streak[0]["trajectory_id"]:
             first = streak[-1]  # the streak's first attempt: its key fires once per streak
             streaks.append(
-                (f"unanswered:{first['pk']}", streak[0]["trajectory_id"], student_id, streak[0]["trajectory__organisation_id"], None)
+                (
+                    f"unanswered:{first['pk']}",
+                    streak[0]["trajectory_id"],
+                    student_id,
+                    streak[0]["trajectory__organisation_id"],
+                    None,
+                )
             )
     return streaks
 
@@ -294,7 +309,9 @@ def reminder_deliver(*, reminder_id: int) -> str:
     Deliberately not one transaction: the claim must be visible to other workers at once.
     """
     now = timezone.now()
-    claimable = Q(status=Reminder.Status.PENDING) | Q(status=Reminder.Status.SENDING, claimed_at__lt=now - claim_timeout())
+    claimable = Q(status=Reminder.Status.PENDING) | Q(
+        status=Reminder.Status.SENDING, claimed_at__lt=now - claim_timeout()
+    )
     claimed = (
         Reminder.objects.filter(pk=reminder_id)
         .filter(claimable)
@@ -305,9 +322,9 @@ def reminder_deliver(*, reminder_id: int) -> str:
         if status is None:
             return "gone"
         return "busy" if status == Reminder.Status.SENDING else status
-    reminder = Reminder.objects.select_related(
-        "recipient", "student", "checkin", "trajectory__coach"
-    ).get(pk=reminder_id)
+    reminder = Reminder.objects.select_related("recipient", "student", "checkin", "trajectory__coach").get(
+        pk=reminder_id
+    )
     ours = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING, claimed_at=now)
     message = _message(reminder)
     if message is None:

@@ -106,14 +106,15 @@ def student_coaching(student: Student) -> dict:
     )
     checkins = []
     if trajectory is not None:
-        checkins = list(
-            trajectory.checkins.filter(status=CheckIn.Status.PLANNED).order_by("due_date", "id")[:6]
-        )
+        checkins = list(trajectory.checkins.filter(status=CheckIn.Status.PLANNED).order_by("due_date", "id")[:6])
     return {
         "trajectory": trajectory,
         "checkins": checkins,
         "contacts": list(
-            Contact.objects.filter(student=student).select_related("author").order_by("-at", "-id")[:8]
+            Contact.objects.filter(student=student)
+            .select_related("author")
+            .prefetch_related("revisions")
+            .order_by("-at", "-id")[:8]
         ),
         "situations": list(SituationRecord.objects.filter(student=student).order_by("-date", "-id")[:6]),
         "support_actions": list(

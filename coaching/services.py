@@ -279,7 +279,13 @@ def situation_record(
 
 @transaction.atomic
 def support_action_add(
-    *, student: Student, kind: str, status: str = SupportAction.Status.PLANNED, started_on=None, note: str = "", actor=None
+    *,
+    student: Student,
+    kind: str,
+    status: str = SupportAction.Status.PLANNED,
+    started_on=None,
+    note: str = "",
+    actor=None,
 ) -> SupportAction:
     action = SupportAction.objects.create(
         student=student,
@@ -345,9 +351,7 @@ def contact_log(
     measurement moment (6/12/24 months) that needs a situation, or nothing is written."""
     at = at or timezone.now()
     with transaction.atomic():
-        trajectory = (
-            Trajectory.objects.select_for_update().filter(student=student, closed_at__isnull=True).first()
-        )
+        trajectory = Trajectory.objects.select_for_update().filter(student=student, closed_at__isnull=True).first()
         checkin = due_checkin(trajectory, timezone.localdate(at)) if reached else None
         if checkin is not None and checkin.is_measurement and not situation:
             raise ValidationError(

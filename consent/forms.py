@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentRecord, ConsentText, Purpose, Status
+from consent.selectors import needs_representative
 from consent.services import representative_check
 
 NOT_ASKED = "not_asked"
@@ -93,6 +94,8 @@ class RecordForm(AnswerFieldsMixin, forms.Form):
         self.student = student
         self.add_answer_fields(texts)
         self.fields["answered_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        if needs_representative(student, timezone.localdate()):
+            self.fields["given_by"].initial = ConsentRecord.GivenBy.PARENT
 
     def clean_answered_at(self):
         value = self.cleaned_data["answered_at"]

@@ -83,7 +83,7 @@ def consent_link_create(*, student: Student, kind: str, created_by=None) -> tupl
         timeline_add(
             student=student,
             kind=TimelineEvent.Kind.CONSENT,
-            summary=_("Persoonlijke link aangemaakt: %(kind)s") % {"kind": link.get_kind_display().lower()},
+            summary=f"Persoonlijke link aangemaakt: {ConsentLink.Kind(kind).label.lower()}",
             actor=created_by,
             data={"link": str(link.code), "kind": kind},
         )
@@ -167,7 +167,7 @@ def consent_answer_by_link(*, link: ConsentLink, answers: dict[str, str]) -> str
         answers=answers,
         texts=texts,
         method=ConsentRecord.Method.DIGITAL,
-        note=_("Via persoonlijke link"),
+        note="Via persoonlijke link",
     )
     access_log(
         action=Action.CHANGE,
@@ -196,7 +196,7 @@ def consent_withdraw_by_link(*, link: ConsentLink, purposes: list[str]) -> list[
         student=link.student,
         purposes=purposes,
         method=ConsentRecord.Method.DIGITAL,
-        note=_("Ingetrokken via persoonlijke link"),
+        note="Ingetrokken via persoonlijke link",
     )
     if not CurrentConsent.objects.filter(student=link.student, status=Status.GIVEN).exists():
         ConsentLink.objects.filter(pk=link.pk).update(used_at=timezone.now())

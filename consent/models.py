@@ -67,6 +67,13 @@ class ConsentText(models.Model):
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} v{self.version}"
 
+    def save(self, *args, **kwargs):
+        # A published version is proof of what young people read: never rewritten. Drafts
+        # change through `consent_text_update`; a new wording is a new version.
+        if self.pk is not None and ConsentText.objects.filter(pk=self.pk, published_at__isnull=False).exists():
+            raise RuntimeError("A published consent text never changes: create a new version instead.")
+        super().save(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None

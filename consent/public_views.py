@@ -6,6 +6,7 @@ change nothing. Responses are never cached (the URL holds the token).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -26,6 +27,13 @@ DONE_KEY = "consent_done"
 
 
 def _client(request) -> str:
+    """The address the rate limit counts per. Behind the TLS proxy (SECURE_PROXY_SSL_HEADER set)
+    every request comes from the proxy, so the address the proxy appended is used instead:
+    otherwise one guesser would lock every young person out of their link."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Region
@@ -158,10 +158,12 @@ def consent_withdraw(
         )
     if records:
         erase_after = erase_date_update(student=student)
-        labels = ", ".join(str(Purpose(r.purpose).label) for r in records)
-        summary = _("Toestemming ingetrokken (%(purposes)s): gaat direct in.") % {"purposes": labels}
-        if erase_after:
-            summary += " " + _("Wordt gewist na %(date)s.") % {"date": erase_after.strftime("%d-%m-%Y")}
+        # The timeline is a record, written in Dutch whatever language the user works in.
+        with translation.override("nl"):
+            labels = ", ".join(str(Purpose(r.purpose).label) for r in records)
+            summary = _("Toestemming ingetrokken (%(purposes)s): gaat direct in.") % {"purposes": labels}
+            if erase_after:
+                summary += " " + _("Wordt gewist na %(date)s.") % {"date": erase_after.strftime("%d-%m-%Y")}
         timeline_add(
             student=student,
             kind=TimelineEvent.Kind.PRIVACY,

@@ -21,6 +21,11 @@ BEAT_SCHEDULE = {
         "task": "privacy.retention_sweep",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Tamper evidence: recompute the access log's hash chain every night.
+    "audit-verify-chain": {
+        "task": "audit.verify_chain",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Uploaded import files hold personal data: delete them a day after upload (students.tasks).
     "students-import-purge": {
         "task": "students.import_batches_purge",

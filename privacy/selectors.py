@@ -108,6 +108,58 @@ class Section:
     rows: list[list[tuple[str, str]]] = field(default_factory=list)
 
 
+# Readable Dutch labels where a model left Django's default (the field name) in place.
+_FIELD_LABELS = {
+    "created_at": "aangemaakt op",
+    "updated_at": "gewijzigd op",
+    "created_by": "aangemaakt door",
+    "at": "tijdstip",
+    "kind": "soort",
+    "summary": "omschrijving",
+    "actor": "door",
+    "author": "auteur",
+    "text": "tekst",
+    "user": "gebruiker",
+    "shared_by": "gedeeld door",
+    "offered_by": "aangeboden door",
+    "offered_at": "aangeboden op",
+    "decided_by": "besloten door",
+    "decided_at": "besloten op",
+    "recorded_by": "vastgelegd door",
+    "edited_at": "gewijzigd op",
+    "edited_by": "gewijzigd door",
+    "expires_at": "verloopt op",
+    "used_at": "gebruikt op",
+    "changed_at": "gewijzigd op",
+    "purpose": "doel",
+    "status": "status",
+    "record": "antwoord",
+    "contact": "contact",
+    "trajectory": "traject",
+    "completed_at": "afgerond op",
+    "completed_by": "afgerond met",
+}
+_MODEL_TITLES = {
+    "students.timelineevent": "tijdlijn",
+    "students.studentshare": "gedeeld met stagiairs",
+    "consent.currentconsent": "huidige toestemming per doel",
+    "coaching.contactrevision": "eerdere versies van contactnotities",
+}
+# Internal identifiers and machine data: in the JSON file, not on the printed page.
+_TECHNICAL = {"code", "data"}
+
+
+def _label(f: models.Field) -> str:
+    label = str(f.verbose_name)
+    if label == f.name.replace("_", " "):
+        return _FIELD_LABELS.get(f.name, label)
+    return label
+
+
+def _title(model) -> str:
+    return _MODEL_TITLES.get(model._meta.label_lower, str(model._meta.verbose_name_plural))
+
+
 def _is_secret(name: str) -> bool:
     return any(marker in name.lower() for marker in _SECRET_MARKERS)
 
@@ -141,7 +193,7 @@ def _fields_of(model, skip: set[str]) -> list[models.Field]:
 
 
 def _rows(objects, fields) -> list[list[tuple[str, str]]]:
-    return [[(str(f.verbose_name), _display(obj, f)) for f in fields] for obj in objects]
+    return [[(_label(f), _display(obj, f)) for f in fields] for obj in objects]
 
 
 def inzage_collect(student: Student) -> list[Section]:
@@ -152,12 +204,12 @@ def inzage_collect(student: Student) -> list[Section]:
         if model is Student:
             continue
         fk_name = lookup.split("__")[0]
-        fields = _fields_of(model, {fk_name} if "__" not in lookup else set())
+        fields = _fields_of(model, ({fk_name} if "__" not in lookup else set()) | _TECHNICAL)
         related_fks = [f.name for f in fields if f.is_relation and f.many_to_one]
         objects = model._base_manager.filter(**{lookup: student}).select_related(*related_fks)
         rows = _rows(objects, fields)
         if rows:
-            sections.append(Section(str(model._meta.verbose_name_plural), model._meta.label_lower, rows))
+            sections.append(Section(_title(model), model._meta.label_lower, rows))
     texts = _consent_texts(student)
     if texts:
         sections.append(Section("toestemmingsteksten zoals getoond", "consent.texts", texts))

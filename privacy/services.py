@@ -60,22 +60,26 @@ def _blank_value(field: models.Field):
     return field.get_default()
 
 
-def _related_models(model, prefix: str, depth: int, seen: set):
+def related_models_of_student() -> list[tuple[type[models.Model], str]]:
     """(model, lookup to the student) for every model that points at Student, directly or
-    through a chain of foreign keys."""
-    if depth > _MAX_DEPTH:
-        return
-    for rel in model._meta.related_objects:
-        related = rel.related_model
-        if not (rel.one_to_many or rel.one_to_one) or related in seen:
-            continue
-        lookup = f"{rel.field.name}__{prefix}" if prefix else rel.field.name
-        yield related, lookup
-        yield from _related_models(related, lookup, depth + 1, seen | {related})
-
-
-def related_models_of_student():
-    return list(_related_models(Student, "", 1, {Student}))
+    through a chain of foreign keys (Student <- Trajectory <- CheckIn). Breadth-first, so each
+    model appears once, with its shortest path."""
+    found: list[tuple[type[models.Model], str]] = []
+    seen: set = {Student}
+    frontier: list[tuple[type[models.Model], str]] = [(Student, "")]
+    for _depth in range(_MAX_DEPTH):
+        next_frontier = []
+        for model, prefix in frontier:
+            for rel in model._meta.related_objects:
+                related = rel.related_model
+                if not (rel.one_to_many or rel.one_to_one) or related in seen:
+                    continue
+                seen.add(related)
+                lookup = f"{rel.field.name}__{prefix}" if prefix else rel.field.name
+                found.append((related, lookup))
+                next_frontier.append((related, lookup))
+        frontier = next_frontier
+    return found
 
 
 def _blank_related(student: Student) -> dict[str, int]:

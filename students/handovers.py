@@ -209,6 +209,25 @@ def handover_decline(*, handover: Handover, actor, reason: str) -> Handover:
     return handover
 
 
+@transaction.atomic
+def handover_withdraw(*, handover: Handover, actor) -> Handover:
+    """The school takes back an offer that is still waiting; the content stays for a new offer."""
+    handover = _claim(handover)
+    organisation = handover.to_organisation
+    handover.status = Handover.Status.WITHDRAWN
+    handover.decided_by = actor
+    handover.decided_at = timezone.now()
+    handover.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    timeline_add(
+        student=handover.student,
+        kind=TimelineEvent.Kind.HANDOVER,
+        summary=f"Aanbod van de warme overdracht aan {organisation.name} ingetrokken",
+        actor=actor,
+        data={"handover": str(handover.code)},
+    )
+    return handover
+
+
 def _notify_sender(handover: Handover) -> None:
     sender = handover.offered_by
     if sender is None or not sender.email or not sender.is_active:

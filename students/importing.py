@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -173,16 +173,17 @@ def _clean_rows(batch: ImportBatch, mapping: dict[str, str]) -> list[dict]:
     for index, row in enumerate(batch.rows):
         values, errors = {}, {}
         for field, column in columns.items():
-            raw = row[column]
+            raw = row[column].strip()
+            if not raw:
+                # An empty cell never clears what Kwint holds: exports often lack what a coach
+                # has since added (a new phone number). New students get the field's default.
+                continue
             spec = FIELDS_BY_NAME[field]
             if spec.clean is None:  # gemeente: must be one Kwint knows, it decides the region
-                if raw.strip():
-                    pk = municipalities.get(raw.strip().casefold())
-                    if pk is None:
-                        errors[field] = _("Onbekende gemeente '%(value)s'.") % {"value": raw.strip()}
-                    values[field] = pk
-                else:
-                    values[field] = None
+                pk = municipalities.get(raw.casefold())
+                if pk is None:
+                    errors[field] = _("Onbekende gemeente '%(value)s'.") % {"value": raw}
+                values[field] = pk
                 continue
             try:
                 values[field] = _jsonable(spec.clean(raw))
@@ -251,7 +252,7 @@ def import_preview(*, batch: ImportBatch, mapping: dict[str, str], user=None) ->
             r["status"] = "created"
             continue
         existing = _existing_values(match)
-        changes = [f for f in mapped if values.get(f) != existing.get(f)]
+        changes = [f for f in mapped if f in values and values[f] != existing.get(f)]
         r["student"] = match["id"]
         r["changes"] = changes
         if not changes:
@@ -334,7 +335,7 @@ def import_confirm(*, batch: ImportBatch, user, decisions: dict[int, str] | None
             student.updated_at = now
             fields.update("municipality" if f == "municipality" else f for f in values)
             changed.append((student, r["changes"]))
-        Student.objects.bulk_update([s for s, _c in changed], sorted(fields), batch_size=500)
+        _update_students([s for s, _c in changed], sorted(fields))
 
         source = batch.filename
         events = [
@@ -378,6 +379,35 @@ def import_confirm(*, batch: ImportBatch, user, decisions: dict[int, str] | None
         batch.finished_at = timezone.now()
         batch.save(update_fields=["rows", "preview", "result", "state", "finished_at"])
     return result
+
+
+def _update_students(students: list[Student], fields: list[str]) -> None:
+    """Write changed fields of many students. Django's bulk_update builds a CASE WHEN per row
+    and field in Python, which took ~80% of a 5,000-row confirm; on PostgreSQL one
+    `UPDATE ... FROM unnest(arrays)` per chunk does the same work in the database."""
+    if not students:
+        return
+    if connection.vendor != "postgresql":
+        Student.objects.bulk_update(students, fields, batch_size=500)
+        return
+    quote = connection.ops.quote_name
+    columns = [Student._meta.get_field(name) for name in fields]
+    names = [quote(column.column) for column in columns]
+    pk = Student._meta.pk
+    # Only quoted identifiers from the model's own metadata go into the text; values are parameters.
+    sql = (  # noqa: S608
+        f"UPDATE {quote(Student._meta.db_table)} AS s SET "  # noqa: S608
+        + ", ".join(f"{name} = v.{name}" for name in names)
+        + f" FROM unnest(%s::{pk.db_type(connection)}[], "
+        + ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
+        + f") AS v(id, {', '.join(names)}) WHERE s.{quote(pk.column)} = v.id"
+    )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(students, 1000):
+            params = [[s.pk for s in chunk]] + [
+                [column.get_db_prep_value(getattr(s, column.attname), connection) for s in chunk] for column in columns
+            ]
+            cursor.execute(sql, params)
 
 
 def invalid_rows(batch: ImportBatch) -> list[list[str]]:

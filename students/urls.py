@@ -21,4 +21,5 @@ urlpatterns = [
     path("<uuid:code>/", views.student_detail, name="detail"),
     path("<uuid:code>/bewerken/", views.student_edit, name="edit"),
     path("<uuid:code>/overdracht/", views_handover.handover_edit, name="handover"),
+    path("<uuid:code>/overdracht/intrekken/", views_handover.handover_withdraw_view, name="handover_withdraw"),
 ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
@@ -15,7 +16,7 @@ from kwint.lib.access import role_required
 from students.access import Perm, get_student_for, has_perm
 from students.filters import StudentFilter
 from students.forms import StudentForm
-from students.handovers import handover_open, receivers_for
+from students.handovers import receivers_for
 from students.models import Student, SupportNeed
 from students.selectors import handover_decisions_recent, handovers_incoming, student_list, student_timeline
 from students.services import student_create, student_update
@@ -25,6 +26,37 @@ PAGE_SIZE = 50
 
 def support_labels(needs) -> list[str]:
     return [SupportNeed(n).label for n in needs or [] if n in SupportNeed.values]
+
+
+SORTABLE = [
+    ("naam", _lazy("Naam")),
+    ("studentnummer", _lazy("Studentnummer")),
+    ("opleiding", _lazy("Opleiding")),
+    ("niveau", _lazy("Niveau")),
+    (None, _lazy("Klas")),
+    ("cohort", _lazy("Cohort")),
+    ("diplomadatum", _lazy("Verwacht diploma")),
+    (None, _lazy("Toestemming delen")),
+    (None, _lazy("Overdracht")),
+]
+
+
+def _sort_columns(base_query: str, current: str) -> list[dict]:
+    """Column headers that sort the list: a click sorts ascending, a second click descending."""
+    columns = []
+    prefix = f"{base_query}&" if base_query else ""
+    for key, label in SORTABLE:
+        column = {"label": label, "url": None, "aria_sort": None}
+        if key:
+            if current == key:
+                column["aria_sort"], next_sort = "ascending", f"-{key}"
+            elif current == f"-{key}":
+                column["aria_sort"], next_sort = "descending", key
+            else:
+                next_sort = key
+            column["url"] = f"?{prefix}sort={next_sort}"
+        columns.append(column)
+    return columns
 
 
 @require_GET
@@ -37,11 +69,14 @@ def student_index(request):
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
+    sort_query = query.copy()
+    current_sort = sort_query.pop("sort", [""])[0]
     is_zorg = membership.role == Role.ZORGCOORDINATOR
     context = {
         "page": page,
         "filter": filters,
         "query": query.urlencode(),
+        "columns": _sort_columns(sort_query.urlencode(), current_sort),
         "is_zorg": is_zorg,
         # Bulk offering: only for one class at a time, so nobody hands over a whole school by accident.
         "bulk": is_zorg and bool(request.GET.get("class_name")),
@@ -66,7 +101,6 @@ def student_detail(request, code):
         "student": student,
         "timeline": student_timeline(student)[:200],
         "handovers": handovers,
-        "open_handover": handover_open(student),
         "can_edit": has_perm(membership, student, Perm.EDIT),
         "support_labels": support_labels(student.support_needs),
     }

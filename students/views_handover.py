@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,9 +23,11 @@ from students.handovers import (
     handover_offer_bulk,
     handover_open,
     handover_save,
+    handover_withdraw,
     offer_block_reason,
     receivers_for,
 )
+from students.models import Handover
 from students.selectors import handover_for_receiver, handovers_incoming
 from students.views import support_labels
 
@@ -77,7 +80,11 @@ def handover_bulk(request):
     codes = request.POST.getlist("student")
     if not form.is_valid() or not codes:
         messages.error(request, _("Kies een organisatie en ten minste één student."))
-        return redirect(request.POST.get("next") or "students:list")
+        back = request.POST.get("next", "")
+        # Only back to a page of this site (no open redirect).
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = "students:list"
+        return redirect(back or "students:list")
     organisation = form.organisations[form.cleaned_data["organisation"]]
     try:
         students = list(students_visible_to(membership).filter(code__in=codes).select_related("school"))
@@ -149,6 +156,7 @@ def handover_accept_view(request, code):
         except HandoverBlocked as exc:
             messages.error(request, str(exc))
             return redirect("students:handovers_incoming")
+        access_log(request=request, action=Action.CHANGE, student=handover.student, detail="handover_accept")
         messages.success(request, _("Overdracht geaccepteerd."))
         return redirect("students:handovers_incoming")
     return render(
@@ -167,8 +175,25 @@ def handover_decline_view(request, code):
         except HandoverBlocked as exc:
             messages.error(request, str(exc))
         else:
+            access_log(request=request, action=Action.CHANGE, student=handover.student, detail="handover_decline")
             messages.success(request, _("Overdracht afgewezen. De school krijgt bericht."))
         return redirect("students:handovers_incoming")
     return render(
         request, "students/handover_review.html", _decide_context(request, handover, decline_form=form), status=400
     )
+
+
+@require_POST
+def handover_withdraw_view(request, code):
+    """Take back an offer that is still waiting for an answer."""
+    student = get_student_for(request, code, Perm.EDIT)
+    handover = student.handovers.filter(status=Handover.Status.OFFERED).order_by("-offered_at").first()
+    if handover is None:
+        raise Http404
+    try:
+        handover_withdraw(handover=handover, actor=request.user)
+    except HandoverBlocked as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Aanbod ingetrokken. De overdracht staat weer als concept klaar."))
+    return redirect("students:handover", code=student.code)

@@ -210,3 +210,23 @@ def test_the_production_web_command_boots_and_passes_its_healthcheck(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_make_run_starts_web_worker_and_one_beat():
+    """Procfile.dev is what `make run` hands to honcho: the same three processes as compose."""
+    processes = dict(line.split(":", 1) for line in (ROOT / "Procfile.dev").read_text().splitlines() if line.strip())
+    assert set(processes) == {"web", "worker", "beat"}
+    web, worker, beat = (shlex.split(processes[name]) for name in ("web", "worker", "beat"))
+    assert web[1:3] == ["manage.py", "runserver"] and "runserver" in get_commands()
+    assert worker[1:4] == ["-A", "kwint", "worker"]
+    assert beat[1:4] == ["-A", "kwint", "beat"]
+    # The file-system broker has no fanout: gossip, mingle and heartbeat would only log errors.
+    assert {"--without-gossip", "--without-mingle", "--without-heartbeat"} <= set(worker)
+    makefile = (ROOT / "Makefile").read_text()
+    assert "honcho -f Procfile.dev start" in makefile
+    assert "manage.py migrate" in makefile and "manage.py seed_demo" in makefile
+
+
+def test_make_test_never_runs_the_benchmarks():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert re.search(r'^testpaths = \["tests"\]$', pyproject, re.M)

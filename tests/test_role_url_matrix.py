@@ -148,6 +148,7 @@ EXPECTED.update(
         "students:detail": on_student(zorg=200, coach=200, stagiair=200, coordinator=200, gemeente_coordinator=200),
         "students:edit": on_student(zorg=200, coach=200),
         "students:handover": on_student(zorg=200, coach=200),
+        "students:handover_withdraw": ALL_405,
         # --- consent ----------------------------------------------------------------------------
         "consent:record": on_student(zorg=200, coach=200),
         "consent:withdraw": on_student(zorg=200, coach=200),
@@ -195,6 +196,34 @@ EXPECTED.update(
         },
     }
 )
+
+
+# POST-only pages (GET gives 405 for everyone): the roles that may act. Every other role must be
+# refused with 403 or 404 before anything changes (only refused requests are sent, so the
+# world stays as it is).
+POST_ALLOWED: dict[str, set[str]] = {
+    "logout": set(ROLES),
+    "two_factor:reset": {"beheerder"},
+    "accounts:switch": {"coach"},  # the code is the coach's own membership; others get 404
+    "accounts:organisation_set_active": {"beheerder"},
+    "accounts:organisation_delete": {"beheerder"},
+    "accounts:user_set_active": {"beheerder"},
+    "accounts:user_resend_invite": {"beheerder"},
+    "accounts:membership_set_active": {"beheerder"},
+    "students:import_confirm": {"zorg"},
+    "students:handover_bulk": {"zorg", "outsider_zorg"},  # own school's students only
+    "students:handover_accept": {"coordinator"},
+    "students:handover_decline": {"coordinator"},
+    "students:handover_withdraw": {"zorg", "coach"},
+    "consent:text_publish": {"beheerder"},
+    "coaching:contact_unreached": {"coach", "stagiair", "coordinator"},
+    "coaching:checkin_add": {"coach", "stagiair", "coordinator"},
+    "coaching:plan_switch": {"coach", "stagiair", "coordinator"},
+    "coaching:assign": {"zorg", "coordinator"},
+    "coaching:share": {"coach", "coordinator"},
+    "coaching:checkin_move": {"coach", "stagiair", "coordinator"},
+    "coaching:support_update": {"coach", "stagiair", "coordinator"},
+}
 
 
 # --- the objects behind the codes ----------------------------------------------------------
@@ -336,3 +365,36 @@ def test_each_role_gets_the_expected_status(client, cast, name, route):
         client.logout()
     wrong = {role: f"expected {expected[role]}, got {got[role]}" for role in ROLES if got[role] != expected[role]}
     assert not wrong, f"GET {url} ({name}): {wrong}"
+
+
+def test_every_post_only_url_states_who_may_act():
+    post_only = {n for n, expected in EXPECTED.items() if set(expected.values()) == {405}}
+    assert post_only == set(POST_ALLOWED), {
+        "missing": sorted(post_only - set(POST_ALLOWED)),
+        "stale": sorted(set(POST_ALLOWED) - post_only),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name,route", [(n, r) for n, r in _routes() if n in POST_ALLOWED and POST_ALLOWED[n] != set(ROLES)]
+)
+def test_roles_that_may_not_act_are_refused_on_post(client, cast, name, route):
+    from kwint.lib.middleware import SESSION_MEMBERSHIP_KEY
+
+    world = World(cast)
+    url = _url(route, name, world)
+    wrong = {}
+    for role in ROLES:
+        if role in POST_ALLOWED[name]:
+            continue
+        membership = getattr(cast, role)
+        client.force_login(membership.user)
+        session = client.session
+        session[SESSION_MEMBERSHIP_KEY] = membership.pk
+        session.save()
+        status = client.post(url, {}).status_code
+        if status not in {403, 404}:
+            wrong[role] = status
+        client.logout()
+    assert not wrong, f"POST {url} ({name}) was not refused: {wrong}"

@@ -206,3 +206,10 @@ def test_every_env_example_variable_has_a_comment_above_it():
         if re.match(r"^#? ?[A-Z][A-Z0-9_]*=", line):
             above = lines[index - 1]
             assert above.startswith("#"), f"{line!r} has no comment"
+
+
+def test_readme_configuration_table_lists_every_variable():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    missing = sorted(name for name in SETTINGS_ENV_NAMES if f"`{name}`" not in section)
+    assert not missing, f"add these to the README's configuration table: {missing}"

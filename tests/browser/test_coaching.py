@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def overdue_student(cast):
     with time_machine.travel(dt.datetime.now().astimezone() - dt.timedelta(days=10)):
-        return guided_student(cast, diploma=dt.date.today() - dt.timedelta(days=10), first_name="Yara", last_name="Kaya")
+        return guided_student(
+            cast, diploma=dt.date.today() - dt.timedelta(days=10), first_name="Yara", last_name="Kaya"
+        )
 
 
 def test_coach_sees_attention_logs_unanswered_then_a_reached_contact(page, cast, password, overdue_student):
@@ -39,7 +41,9 @@ def test_coach_sees_attention_logs_unanswered_then_a_reached_contact(page, cast,
 
     # A reached call with a situation update completes the overdue check-in.
     first = CheckIn.objects.filter(trajectory__student=overdue_student).order_by("due_date").first()
-    page.locator(f'tr[data-student="{overdue_student.code}"]').get_by_role("link", name=re.compile("Contact vastleggen")).click()
+    page.locator(f'tr[data-student="{overdue_student.code}"]').get_by_role(
+        "link", name=re.compile("Contact vastleggen")
+    ).click()
     assert page.get_by_text("rondt het contactmoment").is_visible()
     page.get_by_label("Wat is besproken").fill("Werkt sinds twee weken bij een distributiecentrum.")
     page.get_by_label("Situatie", exact=True).select_option("werk")

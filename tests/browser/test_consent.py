@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 
 from consent.links import consent_link_create
 from consent.models import ConsentLink, ConsentRecord, CurrentConsent, Purpose, Status
@@ -13,6 +14,12 @@ from tests.consent.factories import make_student, publish_texts
 from tests.factories import give_consent
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    # The live server sees every client as 127.0.0.1: earlier tests' bad links must not count.
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
@@ -45,7 +46,10 @@ def test_main_pages_log_no_csp_violation(page, cast, password, visible_student, 
     assert page.console_errors == [], page.console_errors
 
 
-def test_two_factor_enrolment_page_shows_the_qr_code_under_the_csp(page, cast, password, settings):
+def test_two_factor_enrolment_in_the_browser(page, cast, password, settings):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     settings.KWINT_REQUIRE_2FA = True
     browser_login(page, cast.coach.user.email, password)
     assert "/account/tweestaps/instellen/" in page.url
@@ -53,4 +57,31 @@ def test_two_factor_enrolment_page_shows_the_qr_code_under_the_csp(page, cast, p
     assert image.is_visible()
     assert image.evaluate("img => img.naturalWidth") > 0  # the data: URI loaded (img-src allows it)
     assert_accessible(page)
+
+    device = TOTPDevice.objects.get(user=cast.coach.user, confirmed=False)
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    assert base64.b32decode(secret) == device.bin_key  # manual entry gives the same key
+    page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Bevestigen").click()
+    assert page.get_by_role("heading", name="Herstelcodes").is_visible()
+    assert page.get_by_role("list", name="Uw herstelcodes").locator("li").count() == 10
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Ik heb de codes bewaard")).click()
+    assert "/coaching/caseload/" in page.url
+    assert page.console_errors == []
+
+
+def test_the_privacy_pages_are_accessible(page, cast, password, visible_student):
+    browser_login(page, cast.zorg.user.email, password)
+    code = visible_student.code
+    for path in (
+        f"/privacy/jongeren/{code}/inzage/",
+        f"/privacy/jongeren/{code}/toegang/",
+        f"/privacy/jongeren/{code}/correctie/",
+        f"/privacy/jongeren/{code}/wissen/",
+        "/privacy/toegangslog/?actie=view",
+        "/privacy/wissen/",
+    ):
+        assert page.goto(page.base_url + path).status == 200, path
+        assert_accessible(page)
     assert page.console_errors == []

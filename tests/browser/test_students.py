@@ -32,20 +32,24 @@ def _csv(rows):
     return ("\r\n".join([HEADER, *rows]) + "\r\n").encode("cp1252")
 
 
-def _upload(page, rows, name):
+def _upload(page, rows, name, check_accessible=False):
     page.goto(page.base_url + "/jongeren/importeren/")
+    if check_accessible:
+        assert_accessible(page)
     page.get_by_label("Bestand").set_input_files({"name": name, "mimeType": "text/csv", "buffer": _csv(rows)})
     page.get_by_role("button", name="Bestand uploaden").click()
     expect(page.get_by_role("heading", name="Kolommen koppelen")).to_be_visible()
     # Guessed from the Dutch headers, no clicking needed.
     expect(page.get_by_label("Geboortedatum")).to_have_value("Geb.datum")
+    if check_accessible:
+        assert_accessible(page)
     page.get_by_role("button", name="Voorbeeld bekijken").click()
     expect(page.get_by_role("heading", name="Voorbeeld van de import")).to_be_visible()
 
 
 def test_import_a_messy_csv_fix_it_and_confirm(page, cast, password):
     browser_login(page, cast.zorg.user.email, password)
-    _upload(page, GOOD + BAD, "export-messy.csv")
+    _upload(page, GOOD + BAD, "export-messy.csv", check_accessible=True)
     expect(page.get_by_text("31-02-2006 bestaat niet als datum.")).to_be_visible()
     expect(page.get_by_text("'bellen via moeder' is geen telefoonnummer")).to_be_visible()
     expect(page.get_by_text("Onbekend niveau 'hbo'")).to_be_visible()
@@ -74,6 +78,11 @@ def test_write_offer_and_accept_a_handover(page, cast, password):
         school=cast.school, municipality=cast.municipality, first_name="Özlem", last_name="d'Amico"
     )
     browser_login(page, cast.zorg.user.email, password)
+    page.goto(page.base_url + f"/jongeren/{student.code}/bewerken/")
+    page.get_by_label("Mobiel nummer").fill("06-1234")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("geen telefoonnummer")).to_be_visible()
+    assert_accessible(page)
     page.goto(page.base_url + f"/jongeren/{student.code}/")
     page.get_by_role("link", name="Warme overdracht").click()
     page.get_by_label("Wat wil de jongere (eigen woorden)").fill("Ik wil monteur worden bij een echte garage.")
@@ -98,6 +107,7 @@ def test_write_offer_and_accept_a_handover(page, cast, password):
     page.context.clear_cookies()
     browser_login(page, cast.coordinator.user.email, password)
     page.goto(page.base_url + "/jongeren/overdrachten/")
+    assert_accessible(page)
     page.get_by_role("link", name=student.full_name).click()
     expect(page.get_by_text("Ik wil monteur worden bij een echte garage.")).to_be_visible()
     assert_accessible(page)

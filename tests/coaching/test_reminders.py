@@ -70,7 +70,9 @@ def test_digest_is_in_the_coachs_language(cast, two_students):
     assert '<html lang="en">' in mail.outbox[0].alternatives[0][0]
 
 
-def test_the_task_enqueues_each_reminder_after_commit(cast, two_students, monkeypatch, django_capture_on_commit_callbacks):
+def test_the_task_enqueues_each_reminder_after_commit(
+    cast, two_students, monkeypatch, django_capture_on_commit_callbacks
+):
     sent = []
     monkeypatch.setattr(tasks.reminder_send, "delay", lambda pk: sent.append(pk))
     with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False), django_capture_on_commit_callbacks(execute=True):
@@ -97,9 +99,12 @@ def test_a_concurrent_claim_is_never_sent_twice_and_a_stale_one_is_taken_over(ca
     with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False) as traveller:
         [pk] = reminders.reminders_plan(today=dt.date(2026, 7, 8))
         # Another worker claimed it a moment ago (same conditional UPDATE the service uses).
-        assert Reminder.objects.filter(pk=pk, status="pending").update(
-            status="sending", claimed_at=timezone.now(), attempts=F("attempts") + 1
-        ) == 1
+        assert (
+            Reminder.objects.filter(pk=pk, status="pending").update(
+                status="sending", claimed_at=timezone.now(), attempts=F("attempts") + 1
+            )
+            == 1
+        )
         assert reminders.reminder_deliver(reminder_id=pk) == "busy"
         assert mail.outbox == []
         # That worker died: after the claim timeout the row is claimed again and sent once.

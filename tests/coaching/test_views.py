@@ -124,9 +124,7 @@ def test_post_only_actions_refuse_get(cast, login, guided, name):
 
 
 def test_unreached_in_one_click(cast, login, guided):
-    response = login(cast.coach).post(
-        url("contact_unreached", guided.code), {"next": reverse("coaching:caseload")}
-    )
+    response = login(cast.coach).post(url("contact_unreached", guided.code), {"next": reverse("coaching:caseload")})
     assert response.status_code == 302 and response["Location"] == reverse("coaching:caseload")
     contact = Contact.objects.get(student=guided)
     assert not contact.reached and contact.channel == "telefoon"
@@ -156,6 +154,8 @@ def test_contact_edit_only_by_the_author_within_the_window(cast, login, guided, 
         assert login(cast.coach).get(edit_url).status_code == 403
     contact.refresh_from_db()
     assert contact.discussed == "B" and contact.revisions.count() == 1
+    body = login(cast.coach).get(reverse("students:detail", args=[guided.code])).content.decode()
+    assert "1 eerdere versie" in body  # the history shows the edit
 
 
 # --- schedule ------------------------------------------------------------------------------

@@ -150,7 +150,9 @@ def test_two_concurrent_sweeps_on_two_workers_send_each_digest_once(workers, coa
     _wait_until(all_sent, what="three digests marked sent")
     time.sleep(2)  # let any duplicate send task finish: it must find the row already sent
     mails = workers.mails()
-    keys = sorted(line.split(":", 1)[1].strip() for m in mails for line in m.splitlines() if line.startswith("X-Kwint-Reminder:"))
+    keys = sorted(
+        line.split(":", 1)[1].strip() for m in mails for line in m.splitlines() if line.startswith("X-Kwint-Reminder:")
+    )
     assert len(keys) == 3 and len(set(keys)) == 3, mails
     recipients = {c.user.email for c in coaches_with_due_checkins}
     assert all(any(f"To: {email}" in m for m in mails) for email in recipients)
@@ -174,7 +176,9 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_once(workers, coaches_
     )
     time.sleep(2)
     mails = workers.mails()
-    keys = [line.split(":", 1)[1].strip() for m in mails for line in m.splitlines() if line.startswith("X-Kwint-Reminder:")]
+    keys = [
+        line.split(":", 1)[1].strip() for m in mails for line in m.splitlines() if line.startswith("X-Kwint-Reminder:")
+    ]
     assert sorted(keys) == sorted(set(keys)) and len(keys) == 3
     assert keys.count(claimed_key) == 1
     assert Reminder.objects.get(key=claimed_key).attempts >= 2

@@ -66,3 +66,12 @@ def test_the_avg_erasure_may_blank_the_privacy_fields_only(student):
 def test_a_student_with_consent_history_is_protected_from_deletion():
     # Erasure pseudonymises; a cascade would silently destroy the proof of consent.
     assert ConsentRecord._meta.get_field("student").remote_field.on_delete is PROTECT
+
+
+def test_a_published_text_cannot_be_saved_again(cast):
+    from tests.factories import ConsentTextFactory
+
+    text = ConsentTextFactory(region=cast.region)
+    text.body_nl = "Stiekem anders"
+    with pytest.raises(RuntimeError):
+        text.save()

@@ -177,3 +177,13 @@ def test_the_done_page_without_a_session_reveals_nothing(client):
     response = client.get(reverse("consent:public_done"))
     assert response.status_code == 200
     assert "/intrekken/" not in response.content.decode()
+
+
+def test_behind_the_proxy_the_forwarded_address_is_rate_limited(client, youth, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    _, token = consent_link_create(student=youth, kind=ConsentLink.Kind.ANSWER)
+    for n in range(RATE_LIMIT):
+        client.get(answer_url(f"guess-{n}"), HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert client.get(answer_url(token), HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 404
+    # Another young person behind the same proxy is not locked out.
+    assert client.get(answer_url(token), HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 200

@@ -184,3 +184,21 @@ def test_the_panel_offers_no_actions_to_read_only_roles(cast, login, texts):
     html = login(cast.coordinator).get(reverse("students:detail", args=[student.code])).content.decode()
     assert reverse("consent:history", args=[student.code]) in html
     assert reverse("consent:record", args=[student.code]) not in html
+
+
+def test_the_history_page_costs_the_same_queries_for_few_and_many_answers(cast, login, texts, student):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(cast.zorg)
+    url = reverse("consent:history", args=[student.code])
+    give_consent(student, Purpose.SHARING)
+    client.get(url)  # warm the session and membership caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for purpose in Purpose.values * 5:
+        give_consent(student, purpose, Status.GIVEN, by=cast.school_coach.user)
+        give_consent(student, purpose, Status.WITHDRAWN, by=cast.zorg.user)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(few) == len(many)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from consent.models import ConsentRecord, ConsentText, CurrentConsent, Purpose, Status
@@ -178,3 +179,15 @@ def test_consent_counts_group_per_school_and_programme_in_one_query(cast, django
     }
     assert by_programme["Zorg"]["given"] == 1
     assert len(rows) == 2
+
+
+def test_the_regional_dashboard_uses_the_counts(cast, login):
+    for _ in range(5):
+        give_consent(make_student(cast), Purpose.SHARING, Status.GIVEN)
+    make_student(cast)
+    html = login(cast.coordinator).get(reverse("dashboards:region")).content.decode()
+    assert "ROC IJsselland" in html
+    from dashboards.selectors import region_overview
+
+    (school,) = region_overview(cast.coordinator)["schools"]
+    assert (school["total"], school["given"], school["not_asked"], school["refused"]) == ("6", "5", "<5", "0")

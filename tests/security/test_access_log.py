@@ -101,3 +101,22 @@ def test_the_admin_is_read_only(cast, rf):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_search_terms_in_the_query_string_are_not_logged(rf, cast, student):
+    request = rf.get(f"/jongeren/{student.code}/", {"q": "Özlem de Vries"})
+    request.user = cast.zorg.user
+    request.membership = cast.zorg
+    entry = access_log(request=request, action=Action.VIEW, student=student)
+    assert entry.path == f"/jongeren/{student.code}/"
+
+
+def test_the_nightly_chain_check_reports_a_break(entries, caplog):
+    from audit.tasks import verify_chain_task
+    from kwint.celery import BEAT_SCHEDULE
+
+    assert BEAT_SCHEDULE["audit-verify-chain"]["task"] == verify_chain_task.name
+    assert verify_chain_task()["broken_id"] is None
+    _tamper("UPDATE audit_accesslogentry SET ip_address = '10.9.9.9' WHERE id = %s", [entries[0].pk])
+    assert verify_chain_task()["broken_id"] == entries[0].pk
+    assert "hash chain broken" in caplog.text

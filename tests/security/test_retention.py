@@ -180,3 +180,11 @@ def test_the_sweep_is_in_the_beat_schedule_at_night():
     entry = BEAT_SCHEDULE["privacy-retention-sweep"]
     assert entry["task"] == "privacy.retention_sweep"
     assert entry["schedule"].hour == {2} and entry["schedule"].minute == {30}
+
+
+def test_the_celery_task_runs_the_sweep_and_a_missing_record_is_skipped_quietly(due_student):
+    from privacy.tasks import retention_sweep_task
+
+    assert retention_sweep_task.name == "privacy.retention_sweep"
+    assert retention_sweep_task()["erased"] == 1
+    assert student_erase(student_id=10**9, reason="weg") is False

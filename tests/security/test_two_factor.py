@@ -125,6 +125,8 @@ def test_only_login_logout_and_public_pages_pass_unverified(client, cast, requir
     for name in ("home", "password_change", "privacy:log"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/account/tweestaps/" in response["Location"], name
+    assert client.get(reverse("consent:public_done")).status_code == 200  # the young person's pages
+    assert client.get(reverse("password_reset")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302
 
 

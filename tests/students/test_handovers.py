@@ -229,3 +229,29 @@ def test_withdrawn_consent_hides_an_offered_handover(cast, login, student):
     client = login(cast.coordinator)
     assert client.get(reverse("students:handovers_incoming")).context["handovers"] == []
     assert client.get(reverse("students:handover_review", args=[handover.code])).status_code == 404
+
+
+def test_bulk_offer_without_a_choice_goes_back_to_the_list_only(cast, login):
+    client = login(cast.zorg)
+    response = client.post(reverse("students:handover_bulk"), {"next": "https://evil.example/", "organisation": ""})
+    assert response.status_code == 302 and response.url == reverse("students:list")
+    response = client.post(reverse("students:handover_bulk"), {"next": "/jongeren/?class_name=L2A"})
+    assert response.url == "/jongeren/?class_name=L2A"
+
+
+def test_the_school_withdraws_a_waiting_offer_and_can_offer_again(cast, login, student):
+    handover = _offered(cast, student)
+    client = login(cast.zorg)
+    url = reverse("students:handover_withdraw", args=[student.code])
+    assert client.get(url).status_code == 405
+    assert login(cast.coordinator).post(url).status_code == 403
+    assert login(cast.outsider_zorg).post(url).status_code == 404
+    client = login(cast.zorg)
+    assert client.post(url).status_code == 302
+    handover.refresh_from_db()
+    assert handover.status == Handover.Status.WITHDRAWN
+    assert login(cast.coordinator).get(reverse("students:handovers_incoming")).context["handovers"] == []
+    client = login(cast.zorg)
+    assert client.post(url).status_code == 404  # nothing left to withdraw
+    draft = client.get(reverse("students:handover", args=[student.code])).context["handover"]
+    assert draft.pk is None and draft.own_words_wants == CONTENT["own_words_wants"]

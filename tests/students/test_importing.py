@@ -95,7 +95,18 @@ def test_it_updates_changed_rows_matched_on_student_number(cast):
     importing.import_confirm(batch=batch, user=cast.zorg.user)
     student.refresh_from_db()
     assert student.phone == "+31612345678" and student.class_name == "L2A"
-    assert "Bijgewerkt via import" in student.timeline.get().summary
+    assert student.municipality == cast.municipality and student.region == cast.region
+    assert student.date_of_birth == dt.date(2006, 2, 1) and student.postcode == "8011 AB"
+
+
+def test_an_empty_cell_keeps_what_kwint_holds(cast):
+    student = StudentFactory(school=cast.school, student_number="1001", first_name="Jan", last_name="Berg", level=2)
+    data = b"Studentnummer;Voornaam;Achternaam;Niveau;Geb.datum;Klas\n1001;Jan;Berg;;;L2C\n"
+    batch = upload_and_preview(cast.school, cast.zorg.user, data)
+    assert batch.preview[0]["changes"] == ["class_name"]
+    importing.import_confirm(batch=batch, user=cast.zorg.user)
+    student.refresh_from_db()
+    assert student.level == 2 and student.date_of_birth is not None and student.class_name == "L2C"
 
 
 def test_another_schools_student_number_is_not_a_match(cast):

@@ -202,3 +202,14 @@ def test_create_rejects_a_duplicate_student_number(cast, login):
 def test_create_is_for_the_zorgcoordinator_only(cast, login):
     assert login(cast.coordinator).get(reverse("students:new")).status_code == 403
     assert login(cast.zorg).put(reverse("students:new")).status_code == 405
+
+
+def test_column_headers_sort_the_list(cast, login):
+    StudentFactory(school=cast.school, last_name="Aa", cohort=2027)
+    StudentFactory(school=cast.school, last_name="Zz", cohort=2025)
+    client = login(cast.zorg)
+    response = client.get(reverse("students:list"), {"cohort": "", "sort": "cohort"})
+    assert [s.last_name for s in response.context["page"]] == ["Zz", "Aa"]
+    cohort = next(c for c in response.context["columns"] if c["url"] and "cohort" in c["url"])
+    assert cohort["aria_sort"] == "ascending" and cohort["url"].endswith("sort=-cohort")
+    assert [s.last_name for s in client.get(reverse("students:list") + cohort["url"]).context["page"]] == ["Aa", "Zz"]
