@@ -58,7 +58,7 @@ format: install-dev
 # Translations: collect every {% translate %} / gettext string into locale/en, then compile.
 # Needs GNU gettext (apt-get install gettext). The compiled .mo is committed: CI has no msgfmt.
 messages: install
-	KWINT_ENV=development $(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=benchmarks --ignore=tests --ignore='*/locale'
+	KWINT_ENV=development $(BIN)/python manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=benchmarks --ignore=tests --ignore='*/locale'
 	KWINT_ENV=development $(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 clean:

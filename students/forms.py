@@ -96,13 +96,15 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", _("— niet importeren —")), *((h, h) for h in headers)]
         for spec in FIELDS:
-            self.fields[spec.name] = forms.ChoiceField(label=spec.label, choices=choices, required=False)
+            self.fields[spec.name] = forms.ChoiceField(
+                label=spec.label,
+                choices=choices,
+                required=spec.required,
+                error_messages={"required": _("Kies de kolom voor %(field)s.") % {"field": spec.label}},
+            )
 
     def clean(self):
         data = super().clean()
-        for spec in FIELDS:
-            if spec.required and not data.get(spec.name):
-                self.add_error(spec.name, _("Kies de kolom voor %(field)s.") % {"field": spec.label})
         seen: dict[str, str] = {}
         for spec in FIELDS:
             header = data.get(spec.name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import importlib
+import json
 import os
 import re
 import shlex
@@ -18,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 from celery import Celery
@@ -42,6 +44,17 @@ import healthcheck  # noqa: E402
 def _argv(service: str) -> list[str]:
     command = SERVICES[service].get("command")
     return shlex.split(command) if isinstance(command, str) else list(command)
+
+
+def test_compose_file_follows_the_compose_specification():
+    """What `docker compose config` would reject (a misspelt key, a wrong type) fails here.
+
+    tests/vendor/compose_spec.json is the Compose Specification schema shipped with
+    docker-compose 1.29.2 (Apache-2.0).
+    """
+    schema = json.loads((ROOT / "tests" / "vendor" / "compose_spec.json").read_text())
+    errors = [f"{list(e.path)}: {e.message}" for e in jsonschema.Draft7Validator(schema).iter_errors(COMPOSE)]
+    assert not errors
 
 
 def test_it_defines_the_five_services_and_a_migrate_step():
@@ -230,3 +243,23 @@ def test_make_run_starts_web_worker_and_one_beat():
 def test_make_test_never_runs_the_benchmarks():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert re.search(r'^testpaths = \["tests"\]$', pyproject, re.M)
+
+
+def test_the_dockerfile_collectstatic_step_runs_with_its_build_time_values():
+    """The build runs production settings with dummy values: if settings start to require
+    another variable, the image build would break. Run that exact step (as a dry run)."""
+    run = re.search(r"^RUN (KWINT_ENV=production.*?manage\.py collectstatic[^\n]*)", DOCKERFILE, re.M | re.S).group(1)
+    words = shlex.split(run.replace("\\\n", " "))
+    assignments = dict(word.split("=", 1) for word in words if re.match(r"^[A-Z_]+=", word))
+    command = [word for word in words if not re.match(r"^[A-Z_]+=", word)]
+    assert command[:3] == ["python", "manage.py", "collectstatic"]
+    result = subprocess.run(
+        [sys.executable, *command[1:], "--dry-run"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **assignments},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "static files copied" in result.stdout

@@ -136,7 +136,7 @@ def test_offer_a_whole_class_at_once(page, cast, password):
     StudentFactory(school=cast.school, class_name="L2B", last_name="Anderklas")
     browser_login(page, cast.zorg.user.email, password)
     page.get_by_label("Klas").fill("L2A")
-    page.get_by_role("button", name="Filteren").click()
+    page.get_by_role("button", name="Zoeken", exact=True).click()
     page.get_by_label("Alle studenten op deze pagina selecteren").check()  # students.js ticks every row
     page.get_by_label("Aanbieden aan organisatie").select_option(label="RMC IJssel-Vecht (RMC / Doorstroompunt)")
     page.get_by_role("button", name="Geselecteerde studenten aanbieden").click()

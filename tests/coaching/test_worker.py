@@ -92,6 +92,9 @@ class Workers:
             messages += [m for m in path.read_text().split("-" * 79) if "Subject:" in m]
         return messages
 
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.tmp_path.glob("*.log"))
+
     def stop(self):
         for process in self.processes:
             if process.poll() is None:
@@ -116,13 +119,14 @@ def workers(tmp_path):
         app.conf.task_default_queue = previous
 
 
-def _wait_until(predicate, timeout=45, what=""):
+def _wait_until(predicate, timeout=45, what="", logs=None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
+    rows = list(Reminder.objects.values_list("key", "status", "attempts"))
+    pytest.fail(f"timed out waiting for {what}; reminders: {rows}\n{logs() if logs else ''}")
 
 
 @pytest.fixture
@@ -172,7 +176,10 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_once(workers, coaches_
     # claim (KWINT_REMINDER_CLAIM_SECONDS=3) is taken over, and the digest goes out once.
     workers.start("fresh", KWINT_TEST_VISIBILITY_TIMEOUT="2")
     _wait_until(
-        lambda: Reminder.objects.filter(kind="digest", status="sent").count() == 3, timeout=60, what="all digests sent"
+        lambda: Reminder.objects.filter(kind="digest", status="sent").count() == 3,
+        timeout=60,
+        what="all digests sent",
+        logs=workers.logs,
     )
     time.sleep(2)
     mails = workers.mails()
