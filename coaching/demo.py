@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.db.models import F
 from django.utils import timezone
 
 from coaching.models import (
@@ -146,6 +147,8 @@ def _history(rng: random.Random, student: Student, trajectory: Trajectory, today
         if checkin.is_measurement or index == 0:
             situations.append((checkin, reached, _situation(rng)))
     Contact.objects.bulk_create(contacts)
+    # Logged back then, not now: old demo notes are frozen like real ones.
+    Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(created_at=F("at"))
     for contact in contacts:
         timeline.append(
             TimelineEvent(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Role
@@ -204,10 +205,25 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = Membership.objects.filter(
-            organisation=organisation, role=Role.COACH, is_active=True, user__is_active=True
-        ).select_related("user")
-        self.fields["coach"].label_from_instance = lambda m: m.user.full_name
+        # Show each coach's caseload against capacity, so the coordinator picks one with room.
+        caseload = Q(user__caseload__guiding_organisation=organisation, user__caseload__erased_at__isnull=True)
+        self.fields["coach"].queryset = (
+            Membership.objects.filter(organisation=organisation, role=Role.COACH, is_active=True, user__is_active=True)
+            .select_related("user")
+            .annotate(load=Count("user__caseload", filter=caseload))
+            .order_by("user__full_name")
+        )
+        self.fields["coach"].label_from_instance = _coach_label
+
+
+def _coach_label(membership) -> str:
+    if membership.capacity:
+        return _("%(name)s (%(load)s van %(capacity)s jongeren)") % {
+            "name": membership.user.full_name,
+            "load": membership.load,
+            "capacity": membership.capacity,
+        }
+    return _("%(name)s (%(load)s jongeren)") % {"name": membership.user.full_name, "load": membership.load}
 
 
 class DeclineForm(forms.Form):

@@ -422,13 +422,22 @@ def invalid_rows(batch: ImportBatch) -> list[list[str]]:
     return out
 
 
+def _safe_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection): a cell typed by a student such as
+    '=HYPERLINK(...)' must stay text when Excel opens the file. Phone numbers (+31 6 ...) and
+    negative numbers are left alone."""
+    if value and (value[0] in "=@\t\r" or (value[0] in "+-" and not value[1:2].isdigit())):
+        return "'" + value
+    return value
+
+
 def invalid_rows_csv(batch: ImportBatch) -> str:
     """Semicolon CSV with a BOM, so Dutch Excel opens it with the accents intact."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([*batch.headers, _("Fouten")])
-    writer.writerows(invalid_rows(batch))
+    writer.writerow([_safe_cell(h) for h in [*batch.headers, _("Fouten")]])
+    writer.writerows([_safe_cell(cell) for cell in row] for row in invalid_rows(batch))
     return buffer.getvalue()
 
 

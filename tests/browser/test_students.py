@@ -111,7 +111,9 @@ def test_write_offer_and_accept_a_handover(page, cast, password):
     page.get_by_role("link", name=student.full_name).click()
     expect(page.get_by_text("Ik wil monteur worden bij een echte garage.")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Coach die de jongere gaat begeleiden").select_option(label=cast.coach.user.full_name)
+    page.get_by_label("Coach die de jongere gaat begeleiden").select_option(
+        label=f"{cast.coach.user.full_name} (0 van 60 jongeren)"
+    )
     page.get_by_role("button", name="Accepteren en coach toewijzen").click()
     expect(page.get_by_text("Overdracht geaccepteerd.")).to_be_visible()
     student.refresh_from_db()

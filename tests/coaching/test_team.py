@@ -114,3 +114,28 @@ def test_team_view_query_count_does_not_grow(cast, login):
         guided_student(cast)
     assert _queries(client, reverse("coaching:team")) == small
     assert 0 < small <= 12
+
+
+def test_a_school_cannot_pull_an_rmc_guided_student_to_its_own_coach(cast, login, guided):
+    response = login(cast.zorg).post(
+        reverse("coaching:assign", args=[guided.code]), {"membership": cast.school_coach.code}
+    )
+    assert response.status_code == 403
+    guided.refresh_from_db()
+    assert guided.coach == cast.coach.user
+
+
+def test_zorgcoordinator_assigns_a_school_student_to_the_doorwerkcoach(cast, login):
+    from tests.factories import StudentFactory
+
+    student = StudentFactory(school=cast.school, municipality=cast.municipality, region=cast.region)
+    response = login(cast.zorg).post(
+        reverse("coaching:assign", args=[student.code]), {"membership": cast.school_coach.code}
+    )
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert student.coach == cast.school_coach.user and student.guiding_organisation == cast.school
+    assert Trajectory.objects.get(student=student).organisation == cast.school
+    team = login(cast.zorg).get(reverse("coaching:team"))
+    row = next(m for m in team.context["coaches"] if m.pk == cast.school_coach.pk)
+    assert (row.caseload, row.capacity) == (1, 20)

@@ -171,6 +171,9 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_once(workers, coaches_
     assert Reminder.objects.get(key=claimed_key).status == "sending"
     os.kill(slow.pid, signal.SIGKILL)  # mid-send: claimed, not sent, message not acked
     slow.wait(timeout=10)
+    # Redis hands an unacked message back once it is older than the visibility timeout; a
+    # starting worker restores such messages at once, so start it after that (2 s) has passed.
+    time.sleep(3)
 
     # A fresh worker: the unacked message comes back (short visibility timeout), the stale
     # claim (KWINT_REMINDER_CLAIM_SECONDS=3) is taken over, and the digest goes out once.

@@ -205,3 +205,10 @@ def test_purge_deletes_old_batches(cast):
 
     assert purge_import_batches() == 1
     assert not ImportBatch.objects.exists()
+
+
+def test_invalid_rows_csv_neutralises_formulas(cast):
+    data = b'Voornaam;Achternaam;Mobiel;E-mail\n=HYPERLINK("x");Berg;+31 6 1234;@evil\n'
+    batch = upload_and_preview(cast.school, cast.zorg.user, data)
+    text = importing.invalid_rows_csv(batch)
+    assert "'=HYPERLINK" in text and "'@evil" in text and ";+31 6 1234;" in text
