@@ -12,7 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
@@ -28,7 +28,7 @@ from coaching.models import (
     Trajectory,
 )
 from coaching.schedule import DEFAULT_PLANS, end_date_for, generate_schedule
-from students.models import Student, StudentShare, TimelineEvent
+from students.models import Student, TimelineEvent
 from students.services import timeline_add
 
 # A reached contact completes the earliest open check-in due up to this many days ahead:
@@ -128,13 +128,14 @@ def trajectory_start(
         end_date=end_date_for(diploma),
     )
     schedule_regenerate(trajectory=trajectory, today=today)
-    timeline_add(
-        student=student,
-        kind=TimelineEvent.Kind.CHECKIN,
-        summary=_("Contactplan %(plan)s gestart (tot %(end)s)")
-        % {"plan": trajectory.plan.name, "end": trajectory.end_date.strftime("%d-%m-%Y")},
-        actor=actor,
-    )
+    with translation.override("nl"):  # the timeline is a record: always Dutch
+        timeline_add(
+            student=student,
+            kind=TimelineEvent.Kind.CHECKIN,
+            summary=_("Contactplan %(plan)s gestart (tot %(end)s)")
+            % {"plan": trajectory.plan.name, "end": trajectory.end_date.strftime("%d-%m-%Y")},
+            actor=actor,
+        )
     return trajectory
 
 
@@ -177,12 +178,13 @@ def trajectory_switch_plan(*, trajectory: Trajectory, plan: FollowUpPlan, actor=
     trajectory.plan = plan
     trajectory.save(update_fields=["plan"])
     schedule_regenerate(trajectory=trajectory)
-    timeline_add(
-        student=trajectory.student,
-        kind=TimelineEvent.Kind.CHECKIN,
-        summary=_("Contactplan gewijzigd naar %(plan)s") % {"plan": plan.name},
-        actor=actor,
-    )
+    with translation.override("nl"):  # the timeline is a record: always Dutch
+        timeline_add(
+            student=trajectory.student,
+            kind=TimelineEvent.Kind.CHECKIN,
+            summary=_("Contactplan gewijzigd naar %(plan)s") % {"plan": plan.name},
+            actor=actor,
+        )
     return trajectory
 
 
@@ -201,12 +203,13 @@ def checkin_add(*, trajectory: Trajectory, due_date: dt.date, actor=None) -> Che
         raise ValidationError(_("Dit traject is afgesloten."))
     _check_future(due_date, trajectory)
     checkin = CheckIn.objects.create(trajectory=trajectory, coach=trajectory.coach, due_date=due_date, is_manual=True)
-    timeline_add(
-        student=trajectory.student,
-        kind=TimelineEvent.Kind.CHECKIN,
-        summary=_("Contactmoment toegevoegd op %(date)s") % {"date": due_date.strftime("%d-%m-%Y")},
-        actor=actor,
-    )
+    with translation.override("nl"):  # the timeline is a record: always Dutch
+        timeline_add(
+            student=trajectory.student,
+            kind=TimelineEvent.Kind.CHECKIN,
+            summary=_("Contactmoment toegevoegd op %(date)s") % {"date": due_date.strftime("%d-%m-%Y")},
+            actor=actor,
+        )
     return checkin
 
 
@@ -221,13 +224,14 @@ def checkin_move(*, checkin: CheckIn, due_date: dt.date, actor=None) -> CheckIn:
     checkin.due_date = due_date
     checkin.is_manual = True
     checkin.save(update_fields=["due_date", "is_manual"])
-    timeline_add(
-        student=checkin.trajectory.student,
-        kind=TimelineEvent.Kind.CHECKIN,
-        summary=_("Contactmoment verplaatst van %(old)s naar %(new)s")
-        % {"old": old.strftime("%d-%m-%Y"), "new": due_date.strftime("%d-%m-%Y")},
-        actor=actor,
-    )
+    with translation.override("nl"):  # the timeline is a record: always Dutch
+        timeline_add(
+            student=checkin.trajectory.student,
+            kind=TimelineEvent.Kind.CHECKIN,
+            summary=_("Contactmoment verplaatst van %(old)s naar %(new)s")
+            % {"old": old.strftime("%d-%m-%Y"), "new": due_date.strftime("%d-%m-%Y")},
+            actor=actor,
+        )
     return checkin
 
 
@@ -270,9 +274,10 @@ def situation_record(
             measurement_month=measurement_month,
             recorded_by=recorded_by,
         )
-        summary = _("Situatie: %(kind)s") % {"kind": record.get_kind_display()}
-        if measurement_month:
-            summary += " " + _("(meetmoment %(m)s maanden)") % {"m": measurement_month}
+        with translation.override("nl"):  # the timeline is a record: always Dutch
+            summary = _("Situatie: %(kind)s") % {"kind": record.get_kind_display()}
+            if measurement_month:
+                summary += " " + _("(meetmoment %(m)s maanden)") % {"m": measurement_month}
         timeline_add(student=student, kind=TimelineEvent.Kind.SITUATION, summary=summary, actor=recorded_by)
     return record
 
@@ -296,13 +301,14 @@ def support_action_add(
         note=note,
         created_by=actor,
     )
-    timeline_add(
-        student=student,
-        kind=TimelineEvent.Kind.SUPPORT,
-        summary=_("Begeleidingsaanbod: %(kind)s (%(status)s)")
-        % {"kind": action.get_kind_display(), "status": action.get_status_display()},
-        actor=actor,
-    )
+    with translation.override("nl"):  # the timeline is a record: always Dutch
+        timeline_add(
+            student=student,
+            kind=TimelineEvent.Kind.SUPPORT,
+            summary=_("Begeleidingsaanbod: %(kind)s (%(status)s)")
+            % {"kind": action.get_kind_display(), "status": action.get_status_display()},
+            actor=actor,
+        )
     return action
 
 
@@ -313,13 +319,14 @@ def support_action_update(*, action: SupportAction, status: str, actor=None) -> 
     action.status = status
     action.ended_on = None if status in SupportAction.OPEN_STATUSES else _today()
     action.save(update_fields=["status", "ended_on"])
-    timeline_add(
-        student=action.student,
-        kind=TimelineEvent.Kind.SUPPORT,
-        summary=_("Begeleidingsaanbod %(kind)s: %(status)s")
-        % {"kind": action.get_kind_display(), "status": action.get_status_display()},
-        actor=actor,
-    )
+    with translation.override("nl"):  # the timeline is a record: always Dutch
+        timeline_add(
+            student=action.student,
+            kind=TimelineEvent.Kind.SUPPORT,
+            summary=_("Begeleidingsaanbod %(kind)s: %(status)s")
+            % {"kind": action.get_kind_display(), "status": action.get_status_display()},
+            actor=actor,
+        )
     return action
 
 
@@ -373,17 +380,18 @@ def contact_log(
             discussed=discussed,
             next_steps=next_steps,
         )
-        timeline_add(
-            student=student,
-            kind=TimelineEvent.Kind.CONTACT,
-            summary=_("Contact via %(channel)s: %(result)s")
-            % {
-                "channel": contact.get_channel_display().lower(),
-                "result": _("bereikt") if reached else _("niet bereikt"),
-            },
-            actor=author,
-            at=at,
-        )
+        with translation.override("nl"):  # the timeline is a record: always Dutch
+            timeline_add(
+                student=student,
+                kind=TimelineEvent.Kind.CONTACT,
+                summary=_("Contact via %(channel)s: %(result)s")
+                % {
+                    "channel": contact.get_channel_display().lower(),
+                    "result": _("bereikt") if reached else _("niet bereikt"),
+                },
+                actor=author,
+                at=at,
+            )
         if situation:
             situation_record(
                 student=student,
@@ -448,7 +456,7 @@ def contact_edit(
     return contact
 
 
-# --- closing and sharing -------------------------------------------------------------------
+# --- closing -------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -466,36 +474,11 @@ def trajectory_close(*, trajectory: Trajectory, reason: str, situation: dict, ac
     trajectory.closed_by = actor
     trajectory.save(update_fields=["closed_at", "close_reason", "final_situation", "closed_by"])
     trajectory.checkins.filter(status=CheckIn.Status.PLANNED).update(status=CheckIn.Status.CANCELLED)
-    timeline_add(
-        student=trajectory.student,
-        kind=TimelineEvent.Kind.CLOSED,
-        summary=_("Traject afgesloten: %(reason)s") % {"reason": trajectory.get_close_reason_display()},
-        actor=actor,
-    )
+    with translation.override("nl"):  # the timeline is a record: always Dutch
+        timeline_add(
+            student=trajectory.student,
+            kind=TimelineEvent.Kind.CLOSED,
+            summary=_("Traject afgesloten: %(reason)s") % {"reason": trajectory.get_close_reason_display()},
+            actor=actor,
+        )
     return trajectory
-
-
-@transaction.atomic
-def student_share(*, student: Student, user, actor=None) -> StudentShare:
-    """Share one student with a stagiair: the only way a stagiair sees a record."""
-    share, created = StudentShare.objects.get_or_create(student=student, user=user, defaults={"shared_by": actor})
-    if created:
-        timeline_add(
-            student=student,
-            kind=TimelineEvent.Kind.ASSIGNED,
-            summary=_("Gedeeld met stagiair %(name)s") % {"name": user.full_name},
-            actor=actor,
-        )
-    return share
-
-
-@transaction.atomic
-def student_unshare(*, student: Student, user, actor=None) -> None:
-    deleted, _count = StudentShare.objects.filter(student=student, user=user).delete()
-    if deleted:
-        timeline_add(
-            student=student,
-            kind=TimelineEvent.Kind.ASSIGNED,
-            summary=_("Niet meer gedeeld met stagiair %(name)s") % {"name": user.full_name},
-            actor=actor,
-        )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Membership, Role
 from coaching.forms import MembershipChoiceForm
 from coaching.selectors import annotate_coaching, stagiairs_of, team_for, team_students
-from coaching.services import student_share, student_unshare
+from coaching.sharing import student_share, student_unshare
 from kwint.lib.access import role_required
 from students.access import Perm, get_student_for, has_perm
 from students.services import student_assign

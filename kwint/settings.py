@@ -81,10 +81,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the user's own language setting counts when no cookie is set.
+    "kwint.lib.middleware.DutchFirstLocaleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kwint.lib.middleware.SessionTimeoutMiddleware",
     # Sends a logged-in user without a verified second factor to enrolment or verification.

@@ -137,3 +137,19 @@ def test_settings_offer_dutch_first_and_english():
     assert settings.LANGUAGE_CODE == "nl"
     assert [code for code, _ in settings.LANGUAGES] == ["nl", "en"]
     assert PO.parent.parent.parent in [Path(p) for p in settings.LOCALE_PATHS]
+
+
+def test_dutch_is_shown_to_an_english_browser_until_the_user_chooses(client, db):
+    # Staff often run an English browser but work in Dutch: Accept-Language is ignored.
+    response = client.get("/inloggen/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Inloggen bij Kwint" in response.content.decode()
+    client.post("/taal/", {"language": "en", "next": "/inloggen/"})
+    assert "Inloggen bij Kwint" not in client.get("/inloggen/").content.decode()
+
+
+def test_a_users_own_language_applies_without_a_cookie(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(language="en"))
+    response = client.get("/account/start/")
+    assert response["Content-Language"] == "en"

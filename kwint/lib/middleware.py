@@ -6,6 +6,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 SESSION_MEMBERSHIP_KEY = "kwint_membership"
 _LAST_SEEN_KEY = "kwint_last_seen"
@@ -50,3 +52,27 @@ class ActiveMembershipMiddleware:
     def __call__(self, request):
         request.membership = _active_membership(request)
         return self.get_response(request)
+
+
+class DutchFirstLocaleMiddleware:
+    """Dutch unless the user chose otherwise: the language cookie (the switch in the footer),
+    else the user's own language setting, else Dutch. The browser's Accept-Language is ignored
+    on purpose: many Dutch staff run an English browser but work in Dutch."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in supported:
+            user = getattr(request, "user", None)
+            language = getattr(user, "language", None) if user is not None and user.is_authenticated else None
+        if language not in supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

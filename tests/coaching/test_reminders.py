@@ -66,7 +66,7 @@ def test_digest_is_in_the_coachs_language(cast, two_students):
     with time_machine.travel(local(2026, 7, 9, 7, 0), tick=False):
         sweep_and_send(dt.date(2026, 7, 9))
     assert len(mail.outbox) == 1
-    assert "Open mijn caseload" not in mail.outbox[0].body
+    assert "Open my caseload" in mail.outbox[0].body and "Planned for today: 2" in mail.outbox[0].body
     assert '<html lang="en">' in mail.outbox[0].alternatives[0][0]
 
 
