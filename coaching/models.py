@@ -364,6 +364,9 @@ class Reminder(models.Model):
         OVERDUE = "overdue", _("Escalatie: contactmoment te laat")
         UNANSWERED = "unanswered", _("Escalatie: drie keer niet bereikt")
         CLOSE = "close", _("Traject afsluiten")
+        # One e-mail per coordinator per day bundling the pending OVERDUE/UNANSWERED rows:
+        # those rows keep the "once per check-in / per streak" key, the bundle is what is sent.
+        ESCALATIONS = "escalations", _("Meldingen aan de coördinator")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Wachtend")

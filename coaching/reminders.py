@@ -28,6 +28,9 @@ from students.access import students_visible_to
 
 log = logging.getLogger(__name__)
 
+# Escalation items are rows for idempotency ("once"), sent only inside the daily bundle.
+ITEM_KINDS = (Reminder.Kind.OVERDUE, Reminder.Kind.UNANSWERED)
+SENDABLE_KINDS = (Reminder.Kind.DIGEST, Reminder.Kind.ESCALATIONS, Reminder.Kind.CLOSE)
 UNANSWERED_IN_A_ROW = 3
 UNANSWERED_LOOKBACK_DAYS = 90
 
@@ -151,8 +154,27 @@ def reminders_plan(*, today: dt.date) -> list[int]:
             )
 
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+
+    # 5. A coordinator gets the escalations as one bundle a day, not one e-mail per check-in.
+    coordinators = set(
+        Reminder.objects.filter(kind__in=ITEM_KINDS, status=Reminder.Status.PENDING)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                key=f"escalations:{user_id}:{today.isoformat()}",
+                kind=Reminder.Kind.ESCALATIONS,
+                recipient_id=user_id,
+                on_date=today,
+            )
+            for user_id in coordinators
+        ],
+        ignore_conflicts=True,
+    )
     return list(
-        Reminder.objects.filter(status=Reminder.Status.PENDING, on_date=today)
+        Reminder.objects.filter(status=Reminder.Status.PENDING, on_date=today, kind__in=SENDABLE_KINDS)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -228,17 +250,19 @@ def _before_send(reminder: Reminder) -> None:
     a worker exactly here."""
 
 
-def _message(reminder: Reminder) -> EmailMultiAlternatives | None:
+def _message(reminder: Reminder) -> tuple[EmailMultiAlternatives | None, list[int]]:
     """Build the e-mail in the recipient's language, or None when there is nothing to say any
-    more (the check-in was done, consent withdrawn, the trajectory closed)."""
+    more (the check-in was done, consent withdrawn, the trajectory closed). Also returns the
+    escalation rows the e-mail covers, to be marked sent with it."""
     user = reminder.recipient
+    item_ids: list[int] = []
     base = settings.KWINT_BASE_URL
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {"user": user, "reminder": reminder, "lines": []}
         if reminder.kind == Reminder.Kind.DIGEST:
             counts = coach_digest_counts(user, reminder.on_date)
             if not (counts["today"] or counts["overdue"]):
-                return None
+                return None, []
             context["subject"] = _("Kwint: %(n)s contactmoment(en) voor vandaag") % {
                 "n": counts["today"] + counts["overdue"]
             }
@@ -250,56 +274,90 @@ def _message(reminder: Reminder) -> EmailMultiAlternatives | None:
                 context["lines"].append(_("Trajecten om af te sluiten: %(n)s") % {"n": counts["to_close"]})
             context["link"] = base + reverse("coaching:caseload")
             context["link_label"] = _("Open mijn caseload")
+        elif reminder.kind == Reminder.Kind.ESCALATIONS:
+            items = _escalation_items(reminder)
+            if not items:
+                return None, []
+            overdue = sum(1 for i in items if i.kind == Reminder.Kind.OVERDUE)
+            context["subject"] = _("Kwint: %(n)s melding(en) over uw team") % {"n": len(items)}
+            context["lines"] = [
+                _("Contactmomenten meer dan %(days)s dagen te laat: %(n)s")
+                % {"days": settings.KWINT_ESCALATE_AFTER_DAYS, "n": overdue},
+                _("Jongeren drie keer op rij niet bereikt: %(n)s") % {"n": len(items) - overdue},
+            ]
+            context["items"] = [
+                (_item_text(i), base + reverse("students:detail", args=[i.student.code])) for i in items
+            ]
+            context["link"] = base + reverse("coaching:team")
+            context["link_label"] = _("Open Team en caseloads")
+            item_ids = [i.pk for i in items]
         else:
             student = reminder.student
             if student is None or not _still_relevant(reminder):
-                return None
-            context["link"] = base + reverse("students:detail", args=[student.code])
-            context["link_label"] = _("Open het dossier")
-            trajectory = reminder.trajectory
-            coach_name = trajectory.coach.full_name if trajectory and trajectory.coach else _("(geen coach)")
-            if reminder.kind == Reminder.Kind.OVERDUE:
-                days = (reminder.on_date - reminder.checkin.due_date).days
-                context["subject"] = _("Kwint: contactmoment %(days)s dagen te laat") % {"days": days}
-                context["lines"] = [
-                    _("Een contactmoment van een jongere in de caseload van %(coach)s is %(days)s dagen te laat.")
-                    % {"coach": coach_name, "days": days}
-                ]
-            elif reminder.kind == Reminder.Kind.UNANSWERED:
-                context["subject"] = _("Kwint: jongere drie keer niet bereikt")
-                context["lines"] = [
-                    _("%(coach)s heeft een jongere drie keer op rij niet bereikt.") % {"coach": coach_name}
-                ]
-            else:
-                context["subject"] = _("Kwint: traject afsluiten")
-                context["lines"] = [_("De twee jaar begeleiding na het diploma zijn voorbij. Sluit het traject af.")]
-                context["link"] = base + reverse("coaching:close", args=[student.code])
-                context["link_label"] = _("Traject afsluiten")
+                return None, []
+            context["subject"] = _("Kwint: traject afsluiten")
+            context["lines"] = [_("De twee jaar begeleiding na het diploma zijn voorbij. Sluit het traject af.")]
+            context["link"] = base + reverse("coaching:close", args=[student.code])
+            context["link_label"] = _("Traject afsluiten")
         subject = render_to_string("coaching/email/reminder_subject.txt", context).strip()
         text = render_to_string("coaching/email/reminder.txt", context)
         html = render_to_string("coaching/email/reminder.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
     message.attach_alternative(html, "text/html")
     message.extra_headers["X-Kwint-Reminder"] = reminder.key
-    return message
+    return message, item_ids
+
+
+def _item_text(item: Reminder) -> str:
+    trajectory = item.trajectory
+    coach = trajectory.coach.full_name if trajectory and trajectory.coach else _("(geen coach)")
+    if item.kind == Reminder.Kind.OVERDUE:
+        days = (item.on_date - item.checkin.due_date).days
+        return _("Contactmoment %(days)s dagen te laat (coach: %(coach)s)") % {"days": days, "coach": coach}
+    return _("Drie keer op rij niet bereikt (coach: %(coach)s)") % {"coach": coach}
+
+
+def _escalation_items(bundle: Reminder) -> list[Reminder]:
+    """The coordinator's pending escalation rows that still matter; the rest are skipped.
+    Relevance is checked in bulk: one visibility query per membership, not per row."""
+    pending = list(
+        Reminder.objects.filter(
+            recipient_id=bundle.recipient_id,
+            kind__in=ITEM_KINDS,
+            status=Reminder.Status.PENDING,
+            on_date__lte=bundle.on_date,
+        )
+        .select_related("student", "checkin", "trajectory__coach")
+        .order_by("on_date", "pk")
+    )
+    memberships = list(
+        Membership.objects.filter(user_id=bundle.recipient_id, is_active=True).filter(
+            Q(role=Role.COORDINATOR) | Q(role=Role.ZORGCOORDINATOR)
+        )
+    )
+    visible = _visible_ids(memberships, {i.student_id for i in pending})
+    relevant, gone = [], []
+    for item in pending:
+        trajectory = item.trajectory
+        ok = (
+            trajectory is not None
+            and trajectory.is_open
+            and item.student_id in visible
+            and (item.kind != Reminder.Kind.OVERDUE or (item.checkin and item.checkin.status == CheckIn.Status.PLANNED))
+        )
+        (relevant if ok else gone).append(item)
+    Reminder.objects.filter(pk__in=[i.pk for i in gone], status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.SKIPPED
+    )
+    return relevant
 
 
 def _still_relevant(reminder: Reminder) -> bool:
+    """A close reminder: the trajectory is still open and the coach may still see the student."""
     trajectory = reminder.trajectory
     if trajectory is None or not trajectory.is_open:
         return False
-    if reminder.kind == Reminder.Kind.OVERDUE and (
-        reminder.checkin is None or reminder.checkin.status != CheckIn.Status.PLANNED
-    ):
-        return False
-    if reminder.kind == Reminder.Kind.CLOSE:
-        memberships = _coaching_memberships([reminder.recipient_id]).get(reminder.recipient_id, [])
-    else:
-        memberships = list(
-            Membership.objects.filter(
-                user_id=reminder.recipient_id, organisation_id=trajectory.organisation_id, is_active=True
-            ).filter(Q(role=Role.COORDINATOR) | Q(role=Role.ZORGCOORDINATOR))
-        )
+    memberships = _coaching_memberships([reminder.recipient_id]).get(reminder.recipient_id, [])
     return reminder.student_id in _visible_ids(memberships, [reminder.student_id])
 
 
@@ -326,7 +384,7 @@ def reminder_deliver(*, reminder_id: int) -> str:
         pk=reminder_id
     )
     ours = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING, claimed_at=now)
-    message = _message(reminder)
+    message, item_ids = _message(reminder)
     if message is None:
         ours.update(status=Reminder.Status.SKIPPED)
         return "skipped"
@@ -337,7 +395,11 @@ def reminder_deliver(*, reminder_id: int) -> str:
         # Give the row back so the retry (or the next redispatch) can claim it at once.
         ours.update(status=Reminder.Status.PENDING, claimed_at=None)
         raise
-    ours.update(status=Reminder.Status.SENT, sent_at=timezone.now())
+    sent_at = timezone.now()
+    ours.update(status=Reminder.Status.SENT, sent_at=sent_at)
+    Reminder.objects.filter(pk__in=item_ids, status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.SENT, sent_at=sent_at
+    )
     log.info("reminder sent", extra={"reminder": reminder.key})
     return "sent"
 
@@ -346,7 +408,7 @@ def reminders_unsent(*, today: dt.date) -> list[int]:
     """Rows to (re)dispatch: pending ones of the last days and stale claims."""
     stale = timezone.now() - claim_timeout()
     return list(
-        Reminder.objects.filter(on_date__gte=today - dt.timedelta(days=2))
+        Reminder.objects.filter(on_date__gte=today - dt.timedelta(days=2), kind__in=SENDABLE_KINDS)
         .filter(Q(status=Reminder.Status.PENDING) | Q(status=Reminder.Status.SENDING, claimed_at__lt=stale))
         .order_by("pk")
         .values_list("pk", flat=True)

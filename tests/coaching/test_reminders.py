@@ -66,7 +66,7 @@ def test_digest_is_in_the_coachs_language(cast, two_students):
     with time_machine.travel(local(2026, 7, 9, 7, 0), tick=False):
         sweep_and_send(dt.date(2026, 7, 9))
     assert len(mail.outbox) == 1
-    assert "Open my caseload" in mail.outbox[0].body and "Planned for today: 2" in mail.outbox[0].body
+    assert "Open my caseload" in mail.outbox[0].body and "Overdue: 2" in mail.outbox[0].body
     assert '<html lang="en">' in mail.outbox[0].alternatives[0][0]
 
 
@@ -134,14 +134,31 @@ def test_a_failed_send_gives_the_claim_back(cast, two_students, monkeypatch):
 def test_overdue_beyond_the_limit_escalates_to_the_coordinator_once(cast, two_students, settings):
     settings.KWINT_ESCALATE_AFTER_DAYS = 14
     with time_machine.travel(local(2026, 7, 23, 7, 0), tick=False):  # first call (8 July) is 15 days late
-        results = sweep_and_send(dt.date(2026, 7, 23))
+        sweep_and_send(dt.date(2026, 7, 23))
     with time_machine.travel(local(2026, 7, 24, 7, 0), tick=False):
-        results += sweep_and_send(dt.date(2026, 7, 24))
+        sweep_and_send(dt.date(2026, 7, 24))
     escalations = [m for m in mail.outbox if cast.coordinator.user.email in m.to]
-    assert len(escalations) == 2  # one per overdue check-in (two students), not again the next day
-    assert "te laat" in escalations[0].subject
+    # One bundle listing both overdue check-ins; nothing again the next day.
+    assert len(escalations) == 1
+    body = escalations[0].body
+    assert "2 melding" in escalations[0].subject
+    assert body.count("15 dagen te laat") == 2 and cast.coach.user.full_name in body
+    assert all(f"/jongeren/{s.code}/" in body for s in two_students)
+    assert all(s.last_name not in body for s in two_students)
+    assert set(Reminder.objects.filter(kind="overdue").values_list("status", flat=True)) == {"sent"}
     digests = [m for m in mail.outbox if cast.coach.user.email in m.to]
-    assert len(digests) == 2  # one digest each morning
+    assert len(digests) == 2  # the coach still gets a digest each morning
+
+
+def test_an_escalation_that_resolved_before_sending_is_skipped(cast, two_students, settings):
+    settings.KWINT_ESCALATE_AFTER_DAYS = 14
+    with time_machine.travel(local(2026, 7, 23, 7, 0), tick=False):
+        ids = reminders.reminders_plan(today=dt.date(2026, 7, 23))
+        CheckIn.objects.filter(due_date=dt.date(2026, 7, 8)).update(status=CheckIn.Status.DONE)
+        for pk in ids:
+            reminders.reminder_deliver(reminder_id=pk)
+    assert not [m for m in mail.outbox if cast.coordinator.user.email in m.to]
+    assert set(Reminder.objects.filter(kind="overdue").values_list("status", flat=True)) == {"skipped"}
 
 
 def test_three_unanswered_attempts_in_a_row_escalate_once(cast, two_students):
@@ -158,7 +175,8 @@ def test_three_unanswered_attempts_in_a_row_escalate_once(cast, two_students):
         sweep_and_send(dt.date(2026, 7, 8))
     unanswered = Reminder.objects.filter(kind=Reminder.Kind.UNANSWERED)
     assert unanswered.count() == 1 and unanswered.get().status == Reminder.Status.SENT
-    assert sum("niet bereikt" in m.subject for m in mail.outbox) == 1
+    bundles = [m for m in mail.outbox if "melding" in m.subject]
+    assert len(bundles) == 1 and "Drie keer op rij niet bereikt" in bundles[0].body
 
 
 def test_two_years_after_the_diploma_the_coach_is_reminded_to_close(cast, two_students):
@@ -207,3 +225,21 @@ def test_on_the_dst_days_the_sweep_sends_one_digest(cast, moment):
             reminders.reminder_deliver(reminder_id=pk)
     assert len(mail.outbox) == 1
     assert Reminder.objects.get().key.endswith(moment.date().isoformat())
+
+
+def test_redispatch_re_enqueues_pending_and_stale_claims_only(
+    cast, two_students, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.KWINT_REMINDER_CLAIM_SECONDS = 600
+    enqueued = []
+    monkeypatch.setattr(tasks.reminder_send, "delay", lambda pk: enqueued.append(pk))
+    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False) as traveller:
+        [pk] = reminders.reminders_plan(today=dt.date(2026, 7, 8))
+        Reminder.objects.filter(pk=pk).update(status="sending", claimed_at=timezone.now())
+        assert tasks.reminder_redispatch() == 0  # a fresh claim belongs to a live worker
+        traveller.shift(dt.timedelta(minutes=11))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.reminder_redispatch() == 1  # that worker died: send it again
+        reminders.reminder_deliver(reminder_id=pk)
+        assert tasks.reminder_redispatch() == 0  # sent rows never go out again
+    assert enqueued == [pk] and len(mail.outbox) == 1

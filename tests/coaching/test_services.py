@@ -186,3 +186,23 @@ def test_privacy_fields_are_declared_on_models_with_free_text():
     assert Contact.PRIVACY_FIELDS == ("discussed", "next_steps")
     assert "employer" in SituationRecord.PRIVACY_FIELDS
     assert SupportAction.PRIVACY_FIELDS == ("note",)
+
+
+def test_a_handover_to_another_organisation_keeps_one_trajectory_with_its_plan(cast):
+    from accounts.models import Role
+
+    with time_machine.travel(DAY_ONE, tick=False):
+        student = guided_student(cast, coach=cast.school_coach, consent=False)
+        trajectory = Trajectory.objects.get(student=student)
+        assert trajectory.organisation == cast.school
+        done = trajectory.checkins.order_by("due_date").first()
+        CheckIn.objects.filter(pk=done.pk).update(status=CheckIn.Status.DONE)
+    with time_machine.travel("2026-09-01 10:00 +02:00", tick=False):
+        rmc_coach = MembershipFactory(organisation=cast.rmc, role=Role.COACH)
+        student_assign(student=student, organisation=cast.rmc, coach=rmc_coach.user)
+    trajectory.refresh_from_db()
+    assert Trajectory.objects.filter(student=student).count() == 1
+    assert trajectory.organisation == cast.rmc and trajectory.plan.organisation == cast.rmc
+    assert trajectory.checkins.get(pk=done.pk).status == CheckIn.Status.DONE
+    future = trajectory.checkins.filter(status=CheckIn.Status.PLANNED)
+    assert future.exists() and not future.exclude(coach=rmc_coach.user).exists()
