@@ -6,7 +6,9 @@ class CoachingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from coaching.signals import on_student_assigned
+        from coaching.signals import on_consent_withdrawn, on_student_assigned
+        from consent.signals import consent_withdrawn
         from students.signals import student_assigned
 
         student_assigned.connect(on_student_assigned, dispatch_uid="coaching.on_student_assigned")
+        consent_withdrawn.connect(on_consent_withdrawn, dispatch_uid="coaching.on_consent_withdrawn")

@@ -28,6 +28,8 @@ from coaching.models import (
     Trajectory,
 )
 from coaching.schedule import DEFAULT_PLANS, end_date_for, generate_schedule
+from consent.selectors import has_consent
+from students.access import purpose_for_organisation
 from students.models import Student, TimelineEvent
 from students.services import timeline_add
 
@@ -482,3 +484,29 @@ def trajectory_close(*, trajectory: Trajectory, reason: str, situation: dict, ac
             actor=actor,
         )
     return trajectory
+
+
+def trajectories_close_after_withdrawal(*, student: Student, actor=None) -> list[Trajectory]:
+    """Close every open trajectory whose organisation lost its consent basis for `student`.
+
+    The final situation is the last one known (or "onbekend"): nothing new is made up."""
+    closed = []
+    for trajectory in Trajectory.objects.filter(student=student, closed_at__isnull=True).select_related("organisation"):
+        purpose = purpose_for_organisation(trajectory.organisation)
+        if purpose is None or has_consent(student, purpose):
+            continue
+        last = SituationRecord.objects.filter(student=student).order_by("-date", "-id").first()
+        situation = {"kind": last.kind if last else SituationKind.UNKNOWN}
+        if last is not None:
+            situation.update(
+                contract_type=last.contract_type,
+                hours_per_week=last.hours_per_week,
+                sector=last.sector,
+                benefit=last.benefit,
+            )
+        closed.append(
+            trajectory_close(
+                trajectory=trajectory, reason=CloseReason.CONSENT_WITHDRAWN, situation=situation, actor=actor
+            )
+        )
+    return closed

@@ -74,10 +74,6 @@ def assign(request, code):
     contacts keep their author, the timeline records the move)."""
     student = get_student_for(request, code, Perm.ASSIGN)
     organisation = request.membership.organisation
-    if student.guiding_organisation_id not in (None, organisation.pk):
-        # Guided by another organisation (e.g. the school's student now with RMC): moving it
-        # here is a new handover, not a reassignment between our own coaches.
-        raise PermissionDenied
     form = MembershipChoiceForm(request.POST, memberships=_coaches(organisation))
     if not form.is_valid():
         messages.error(request, _("Kies een coach van uw organisatie."))

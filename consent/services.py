@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Region
 from consent.models import ConsentRecord, ConsentText, CurrentConsent, Purpose, Status
 from consent.selectors import GUIDING_PURPOSES, needs_representative
+from consent.signals import consent_withdrawn
 from students.models import Outcome, Student, TimelineEvent
 from students.services import timeline_add
 
@@ -170,6 +171,9 @@ def consent_withdraw(
             summary=summary,
             actor=recorded_by,
             data={"withdrawn": [r.purpose for r in records], "erase_after": str(erase_after or "")},
+        )
+        consent_withdrawn.send(
+            sender=ConsentRecord, student=student, purposes=[r.purpose for r in records], actor=recorded_by
         )
     return records
 

@@ -111,9 +111,10 @@ def has_perm(membership: Membership | None, student: Student, perm: Perm) -> boo
     if perm == Perm.LOG_CONTACT:
         return (role == Role.COACH and is_coach) or role == Role.STAGIAIR or (role == Role.COORDINATOR and guides)
     if perm == Perm.ASSIGN:
-        return (role == Role.COORDINATOR and (guides or student.guiding_organisation_id is None)) or (
-            role == Role.ZORGCOORDINATOR and is_school
-        )
+        # Only between one's own coaches: a student guided by another organisation (the
+        # school's student now with RMC) moves by a new handover, never by reassignment.
+        unguided_or_ours = student.guiding_organisation_id in (None, org_id)
+        return unguided_or_ours and (role == Role.COORDINATOR or (role == Role.ZORGCOORDINATOR and is_school))
     if perm == Perm.PRIVACY:
         return (role == Role.ZORGCOORDINATOR and is_school) or (role == Role.COORDINATOR and guides)
     return False

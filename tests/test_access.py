@@ -104,3 +104,9 @@ def test_erased_records_are_invisible_to_everyone(cast, world):
     student.save()
     for membership in cast.all().values():
         assert student not in students_visible_to(membership)
+
+
+def test_the_school_cannot_reassign_a_student_the_rmc_now_guides(cast, world):
+    rmc_guided = world["consent_coached"]
+    assert not has_perm(cast.zorg, rmc_guided, Perm.ASSIGN)
+    assert has_perm(cast.zorg, world["no_consent"], Perm.ASSIGN)
