@@ -112,7 +112,7 @@ def student_coaching(student: Student) -> dict:
         "checkins": checkins,
         "contacts": list(
             Contact.objects.filter(student=student)
-            .select_related("author")
+            .select_related("author", "trajectory")
             .prefetch_related("revisions")
             .order_by("-at", "-id")[:8]
         ),

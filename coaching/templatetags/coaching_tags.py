@@ -23,8 +23,12 @@ def coaching_panel(context, student):
     can_log = has_perm(membership, student, Perm.LOG_CONTACT)
     trajectory = data["trajectory"]
     is_open = trajectory is not None and trajectory.is_open
+    own_org = membership.organisation_id if membership is not None else None
     for contact in data["contacts"]:
         contact.editable = contact_is_editable(contact, request.user)
+        # What was discussed stays with the organisation that guided the young person then:
+        # consent lets the school share with RMC, not RMC's conversation notes flow back.
+        contact.notes_visible = contact.trajectory is None or contact.trajectory.organisation_id == own_org
     may_share = membership is not None and (
         has_perm(membership, student, Perm.ASSIGN)
         or (membership.role == Role.COACH and student.coach_id == membership.user_id)
