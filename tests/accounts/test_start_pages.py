@@ -64,3 +64,12 @@ def test_a_user_without_membership_is_told_so(client, db):
 def test_beheer_pages_are_forbidden_to_other_roles(cast, login, role):
     client = login(getattr(cast, role))
     assert client.get(reverse("accounts:organisations")).status_code == 403
+
+
+def test_without_a_choice_the_oldest_membership_is_active(cast, client):
+    from accounts.models import Role
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=cast.coordinator.user, organisation=cast.rmc, role=Role.COACH)
+    client.force_login(cast.coordinator.user)
+    assert client.get(reverse("home"))["Location"] == "/regio/"
