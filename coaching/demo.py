@@ -112,8 +112,9 @@ def _share_with_stagiair(coach_email: str = "coach@kwint.demo", stagiair_email: 
 
 def _history(rng: random.Random, student: Student, trajectory: Trajectory, today: dt.date) -> None:
     past = list(trajectory.checkins.filter(due_date__lt=today).order_by("due_date"))
-    # The most recent one or two stay open: the caseload shows some "te laat" and "vandaag".
-    keep_open = rng.choice([0, 1, 1, 2])
+    # For about a third the most recent one or two stay open: the caseload shows some "te laat"
+    # and "vandaag" among mostly up-to-date young people, as a real caseload would.
+    keep_open = rng.choices([0, 1, 2], weights=[7, 2, 1])[0]
     contacts, timeline, situations, done = [], [], [], []
     tz = timezone.get_current_timezone()
     for index, checkin in enumerate(past):

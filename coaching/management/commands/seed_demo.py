@@ -346,8 +346,14 @@ class Command(BaseCommand):
             )
             created += 1
             zorg = zorg_by_school[school.pk]
+            # The school brought the student in during the last school year, not today.
+            brought_in = timezone.make_aware(dt.datetime.combine(diploma_day - dt.timedelta(days=300), dt.time(9)))
             timeline_add(
-                student=student, kind=TimelineEvent.Kind.CREATED, summary="Aangemaakt (demo-import)", actor=zorg
+                student=student,
+                kind=TimelineEvent.Kind.CREATED,
+                summary="Aangemaakt (import schooladministratie)",
+                actor=zorg,
+                at=min(brought_in, timezone.now()),
             )
             self._consent_and_handover(student, rng, texts, zorg, rmc.get(school.region_id), coaches_by_rmc)
         return created
