@@ -74,7 +74,7 @@ def test_contact_form_works_on_a_phone(phone_page, cast, password, overdue_stude
 def test_coordinator_moves_a_student_and_sees_capacities(page, cast, password, overdue_student):
     other = MembershipFactory(organisation=cast.rmc, role=Role.COACH, capacity=20, user__full_name="Anne Doorwerk")
     browser_login(page, cast.coordinator.user.email, password)
-    page.get_by_role("link", name="Team en caseloads").click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Team en caseloads").click()
     coach_row = page.locator(f'tr[data-coach="{cast.coach.code}"]')
     assert re.search(r"1\s*/\s*60", coach_row.inner_text())
     assert_accessible(page)
