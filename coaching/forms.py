@@ -125,7 +125,11 @@ class ContactEditForm(forms.Form):
 class CloseForm(SituationFieldsMixin):
     situation_required = True
 
-    reason = forms.ChoiceField(label=_("Reden van afsluiten"), choices=CloseReason.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label=_("Reden van afsluiten"),
+        choices=[c for c in CloseReason.choices if c[0] != CloseReason.ERASED],
+        widget=forms.RadioSelect,
+    )
 
 
 class CheckInDateForm(forms.Form):

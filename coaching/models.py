@@ -70,6 +70,8 @@ class CloseReason(models.TextChoices):
     MOVED = "verhuisd", _("Verhuisd")
     CONSENT_WITHDRAWN = "toestemming_ingetrokken", _("Toestemming ingetrokken")
     TERM_ENDED = "termijn_verlopen", _("Termijn verlopen")
+    # Set only by the privacy erasure, never chosen by a coach.
+    ERASED = "gewist", _("Gegevens gewist (AVG)")
 
 
 class Trajectory(models.Model):

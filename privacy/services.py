@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import access_log
+from coaching.models import CheckIn, CloseReason, Trajectory
 from students.models import Outcome, Student, TimelineEvent
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,12 @@ def student_erase(*, student_id: int, actor=None, request=None, reason: str) -> 
     student.expected_diploma_date = _month(student.expected_diploma_date)
     student.erased_at = timezone.now()
     student.save()
+    # Nobody guides an erased record any more: open trajectories end, planned check-ins lapse.
+    open_trajectories = Trajectory.objects.filter(student=student, closed_at__isnull=True)
+    CheckIn.objects.filter(trajectory__in=open_trajectories, status=CheckIn.Status.PLANNED).update(
+        status=CheckIn.Status.CANCELLED
+    )
+    open_trajectories.update(closed_at=timezone.now(), close_reason=CloseReason.ERASED)
     touched = _blank_related(student)
     touched["students.TimelineEvent"] = _blank_timeline(student)
     TimelineEvent.objects.create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from audit.models import AccessLogEntry, Action
@@ -188,3 +189,16 @@ def test_the_celery_task_runs_the_sweep_and_a_missing_record_is_skipped_quietly(
     assert retention_sweep_task.name == "privacy.retention_sweep"
     assert retention_sweep_task()["erased"] == 1
     assert student_erase(student_id=10**9, reason="weg") is False
+
+
+@time_machine.travel("2026-09-01 10:00 +02:00", tick=False)
+def test_erasing_ends_an_open_trajectory_and_its_planned_checkins(cast):
+    from coaching.models import CheckIn, CloseReason, Trajectory
+    from privacy.services import student_erase
+    from tests.coaching.factories import guided_student
+
+    student = guided_student(cast, coach=cast.coach)
+    assert student_erase(student_id=student.pk, reason="test")
+    trajectory = Trajectory.objects.get(student=student)
+    assert trajectory.close_reason == CloseReason.ERASED and trajectory.closed_at is not None
+    assert not CheckIn.objects.filter(trajectory=trajectory, status=CheckIn.Status.PLANNED).exists()
