@@ -14,8 +14,12 @@ from tests.coaching.factories import guided_student
 def test_the_school_sees_that_rmc_had_contact_but_not_what_was_discussed(cast, login):
     student = guided_student(cast, coach=cast.coach)
     contact_log(
-        student=student, author=cast.coach.user, channel=Channel.PHONE, reached=True,
-        discussed="Schulden bij de zorgverzekeraar besproken", next_steps="Samen naar schuldhulp",
+        student=student,
+        author=cast.coach.user,
+        channel=Channel.PHONE,
+        reached=True,
+        discussed="Schulden bij de zorgverzekeraar besproken",
+        next_steps="Samen naar schuldhulp",
     )
     url = reverse("students:detail", args=[student.code])
 
