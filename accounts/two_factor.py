@@ -17,7 +17,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, Resolver404, path, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,7 +27,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role, User
+from accounts.access import get_user_for
+from accounts.models import Role
 from audit.models import Action, Result
 from audit.services import access_log
 from kwint.lib.access import role_required
@@ -256,9 +256,10 @@ def _user_page(user) -> str:
 def reset(request, code):
     """The beheerder removes a user's second factor (lost phone); the user enrols again at
     the next login. Re-confirmed with a checkbox and written to the access log."""
-    target = User.objects.filter(code=code).first()
-    if target is None:
-        raise Http404
+    # Through the beheer door: a beheerder resets only accounts they fully manage (404 outside
+    # their region, 403 for someone who also works elsewhere), so a regional beheerder can
+    # never take over a national account.
+    target = get_user_for(request, code, account=True)
     form = ResetForm(request.POST)
     back = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):

@@ -172,6 +172,26 @@ def test_only_the_beheerder_may_reset(login, cast, role):
     assert TOTPDevice.objects.filter(user=cast.coach.user).exists()
 
 
+def test_a_beheerder_cannot_reset_someone_outside_their_region(login, cast):
+    _device_for(cast.outsider_coach.user)
+    response = login(cast.beheerder).post(
+        reverse("two_factor:reset", args=[cast.outsider_coach.user.code]), {"confirm": "on"}
+    )
+    assert response.status_code == 404
+    assert TOTPDevice.objects.filter(user=cast.outsider_coach.user).exists()
+
+
+def test_a_regional_beheerder_cannot_reset_someone_who_also_works_elsewhere(login, cast):
+    from accounts.models import Role
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=cast.coach.user, organisation=cast.other_rmc, role=Role.COACH)
+    _device_for(cast.coach.user)
+    response = login(cast.beheerder).post(reverse("two_factor:reset", args=[cast.coach.user.code]), {"confirm": "on"})
+    assert response.status_code == 403
+    assert TOTPDevice.objects.filter(user=cast.coach.user).exists()
+
+
 def test_reset_refuses_get_and_unknown_users(login, cast):
     import uuid
 
@@ -185,5 +205,9 @@ def test_the_user_security_block_renders_for_the_beheerder_page(rf, cast):
 
     _device_for(cast.coach.user)
     request = rf.get("/account/beheer/gebruikers/")
-    html = render_to_string("accounts/_user_security.html", {"managed_user": cast.coach.user}, request=request)
-    assert reverse("two_factor:reset", args=[cast.coach.user.code]) in html
+    url = reverse("two_factor:reset", args=[cast.coach.user.code])
+    context = {"managed_user": cast.coach.user, "can_change_account": True}
+    assert url in render_to_string("accounts/_user_security.html", context, request=request)
+    # Someone the beheerder does not fully manage: the block says so, without the button.
+    context["can_change_account"] = False
+    assert url not in render_to_string("accounts/_user_security.html", context, request=request)
