@@ -158,16 +158,12 @@ def checkin_add(request, code):
     trajectory = services.open_trajectory(student)
     if trajectory is None:
         raise Http404
-    form = CheckInDateForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.get("due_date") or _("Kies een geldige datum."))
-        services.checkin_add(trajectory=trajectory, due_date=form.cleaned_data["due_date"], actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Contactmoment toegevoegd."))
-    return redirect("students:detail", code=student.code)
+    return _with_checkin_date(
+        request,
+        student,
+        lambda due: services.checkin_add(trajectory=trajectory, due_date=due, actor=request.user),
+        _("Contactmoment toegevoegd."),
+    )
 
 
 @require_POST
@@ -176,15 +172,25 @@ def checkin_move(request, code):
     if checkin is None:
         raise Http404
     student = get_student_for(request, checkin.trajectory.student.code, Perm.LOG_CONTACT)
+    return _with_checkin_date(
+        request,
+        student,
+        lambda due: services.checkin_move(checkin=checkin, due_date=due, actor=request.user),
+        _("Contactmoment verplaatst."),
+    )
+
+
+def _with_checkin_date(request, student, action, success_message):
+    """Validate the posted date, run `action(due_date)`, and report back on the student page."""
     form = CheckInDateForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(form.errors.get("due_date") or _("Kies een geldige datum."))
-        services.checkin_move(checkin=checkin, due_date=form.cleaned_data["due_date"], actor=request.user)
+        action(form.cleaned_data["due_date"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Contactmoment verplaatst."))
+        messages.success(request, success_message)
     return redirect("students:detail", code=student.code)
 
 
