@@ -16,11 +16,10 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     )
 
 
-def active_membership_for(user: User, membership_id: int | None) -> Membership | None:
+def active_membership_for(memberships: list[Membership], membership_id: int | None) -> Membership | None:
     """The membership chosen in this session, else the user's oldest one: the role someone
     was first given is their main one (a coordinator who also coaches a few starts as
     coordinator), and it does not change when an organisation is renamed."""
-    memberships = list(memberships_of(user))
     for membership in memberships:
         if membership.pk == membership_id:
             return membership

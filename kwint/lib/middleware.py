@@ -34,23 +34,20 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-def _active_membership(request):
-    from accounts.selectors import active_membership_for
-
-    if not request.user.is_authenticated:
-        return None
-    return active_membership_for(request.user, request.session.get(SESSION_MEMBERSHIP_KEY))
-
-
 class ActiveMembershipMiddleware:
     """`request.membership`: the organisation and role the user works in right now. Access is
-    decided per membership, so a coach who is also a stagiair elsewhere never mixes the two."""
+    decided per membership, so a coach who is also a stagiair elsewhere never mixes the two.
+    `request.memberships` keeps all of the user's roles (the role switcher shows them): read
+    once per request, not again by the template."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membership = _active_membership(request)
+        from accounts.selectors import active_membership_for, memberships_of
+
+        request.memberships = list(memberships_of(request.user)) if request.user.is_authenticated else []
+        request.membership = active_membership_for(request.memberships, request.session.get(SESSION_MEMBERSHIP_KEY))
         return self.get_response(request)
 
 
