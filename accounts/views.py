@@ -8,9 +8,9 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import LoginForm
+from accounts.middleware import SESSION_MEMBERSHIP_KEY
 from accounts.models import Role
 from accounts.selectors import memberships_of
-from kwint.lib.middleware import SESSION_MEMBERSHIP_KEY
 
 START_PAGES = {
     Role.COACH: "coaching:caseload",

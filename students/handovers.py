@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role
-from consent.selectors import has_consent
 from students.access import purpose_for_organisation
-from students.models import Handover, Student, TimelineEvent
+from students.models import Handover, Purpose, Student, TimelineEvent
+from students.selectors import has_consent
 from students.services import student_assign, timeline_add
 
 CONTENT_FIELDS = (
@@ -77,8 +77,6 @@ def offer_block_reason(*, student: Student, organisation: Organisation) -> str |
         purpose = "sharing"
     if has_consent(student, purpose):
         return None
-    from consent.models import Purpose
-
     return _(
         "%(org)s valt buiten de school. Na het diploma mag de school gegevens alleen delen met "
         "toestemming van de jongere voor '%(purpose)s'. Die toestemming is er (nog) niet of is ingetrokken."

@@ -42,6 +42,23 @@ class SupportNeed(models.TextChoices):
     OTHER = "other", _("Overig")
 
 
+class Purpose(models.TextChoices):
+    """What a young person consents to, one purpose at a time (AVG art. 6 and 7)."""
+
+    CONTACT = "contact", _("Contact door een coach na het diploma")
+    SHARING = "sharing", _("Delen met RMC / Doorstroompunt en gemeente")
+    MATCHTAFEL = "matchtafel", _("Bespreken aan de Matchtafel (UWV, Werkgeversservicepunt)")
+    RESEARCH = "research", _("Gebruik in gepseudonimiseerd onderzoek")
+
+
+class Status(models.TextChoices):
+    """A consent answer."""
+
+    GIVEN = "given", _("Gegeven")
+    REFUSED = "refused", _("Geweigerd")
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
+
+
 class StudentQuerySet(models.QuerySet["Student"]):
     def active(self):
         return self.filter(erased_at__isnull=True)
@@ -178,6 +195,23 @@ class Student(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+
+class CurrentConsent(models.Model):
+    """The latest answer per student and purpose: a projection kept in the same transaction
+    as the append, so access checks and dashboards read one indexed row, not a history."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="current_consents")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    record = models.ForeignKey("consent.ConsentRecord", on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        # Created by the consent app; the table keeps its name since the model moved here.
+        db_table = "consent_currentconsent"
+        constraints = [models.UniqueConstraint(fields=["student", "purpose"], name="currentconsent_unique")]
+        indexes = [models.Index(fields=["purpose", "status", "student"], name="currentconsent_access_idx")]
 
 
 class StudentShare(models.Model):
