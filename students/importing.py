@@ -66,13 +66,19 @@ def import_receive(*, school: Organisation, user, filename: str, data: bytes) ->
     return batch
 
 
+def _stale_before() -> dt.datetime:
+    # Past the task's hard time limit a READING batch has no living reader any more.
+    return timezone.now() - dt.timedelta(seconds=settings.KWINT_IMPORT_PARSE_SECONDS * 2 + 60)
+
+
 def _claim(batch_id: int) -> bool:
     """Claim a batch for reading: a redelivered message finds it taken; a reading whose worker
     died may be claimed again once its hard time limit has passed, up to MAX_PARSE_ATTEMPTS."""
-    stale = timezone.now() - dt.timedelta(seconds=settings.KWINT_IMPORT_PARSE_SECONDS * 2 + 60)
     return bool(
         ImportBatch.objects.filter(pk=batch_id, parse_attempts__lt=MAX_PARSE_ATTEMPTS)
-        .filter(Q(state=ImportBatch.State.QUEUED) | Q(state=ImportBatch.State.READING, parse_started_at__lt=stale))
+        .filter(
+            Q(state=ImportBatch.State.QUEUED) | Q(state=ImportBatch.State.READING, parse_started_at__lt=_stale_before())
+        )
         .update(
             state=ImportBatch.State.READING,
             parse_started_at=timezone.now(),
@@ -91,8 +97,13 @@ def import_parse(*, batch_id: int) -> str:
     """Read a queued upload into headers and rows (the Celery task's body). Returns the new
     state. Safe to run twice: only a claimed batch is read."""
     if not _claim(batch_id):
-        batch = ImportBatch.objects.filter(pk=batch_id).only("state", "parse_attempts").first()
-        if batch is not None and batch.state == ImportBatch.State.READING:
+        batch = ImportBatch.objects.filter(pk=batch_id).only("state", "parse_attempts", "parse_started_at").first()
+        if (
+            batch is not None
+            and batch.state == ImportBatch.State.READING
+            and batch.parse_attempts >= MAX_PARSE_ATTEMPTS
+            and batch.parse_started_at < _stale_before()
+        ):
             # Gave up after MAX_PARSE_ATTEMPTS: this file crashed a worker twice.
             mark_failed(batch_id, _("Dit bestand kon niet worden gelezen. Sla het opnieuw op als .xlsx of CSV."))
             return ImportBatch.State.FAILED

@@ -116,7 +116,13 @@ def clean_cohort(value: str) -> int | None:
         return None
     years = re.findall(r"\d{4}", raw)
     if not years or not re.fullmatch(r"\d{4}(\s*[-/]\s*\d{4})?", raw):
-        raise ValidationError(_("'%(value)s' is geen cohort; schrijf een jaar, bijvoorbeeld 2026.") % {"value": raw})
+        first, last = validators.cohort_bounds()
+        raise ValidationError(
+            _(
+                "'%(value)s' is geen cohort: schrijf het jaar van het diploma, een jaartal van %(first)s tot en met %(last)s."
+            )
+            % {"value": raw, "first": first, "last": last}
+        )
     year = int(years[-1])
     validators.validate_cohort(year)
     return year

@@ -240,8 +240,7 @@ def _lines(text: str, limits: ReadLimits, clock: _Clock) -> Iterator[str]:
                         % {"max": limits.max_columns, "chars": _n(limits.max_line_chars)}
                     )
                 raise UploadError(
-                    _("Regel %(n)s is langer dan %(chars)s tekens.")
-                    % {"n": number, "chars": _n(limits.max_line_chars)}
+                    _("Regel %(n)s is langer dan %(chars)s tekens.") % {"n": number, "chars": _n(limits.max_line_chars)}
                 )
             end = length - 1
         if number % 5000 == 0:

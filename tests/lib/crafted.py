@@ -62,9 +62,9 @@ def dimension_bomb(*, rows: bool = True) -> bytes:
     """About 1.6 KB that declares its sheet as A1:XFD1048576 (16,384 × 1,048,576 cells)."""
     body = b""
     if rows:
-        body = (
-            b'<row r="1">' + cell("A1", "Studentnummer") + cell("B1", "Voornaam") + cell("C1", "Achternaam")
-        ) + (b'</row><row r="2">' + cell("A2", "1001") + cell("B2", "Jan") + cell("C2", "Jansen") + b"</row>")
+        body = (b'<row r="1">' + cell("A1", "Studentnummer") + cell("B1", "Voornaam") + cell("C1", "Achternaam")) + (
+            b'</row><row r="2">' + cell("A2", "1001") + cell("B2", "Jan") + cell("C2", "Jansen") + b"</row>"
+        )
     return xlsx([SHEET_START, b'<dimension ref="A1:XFD1048576"/><sheetData>', body, b"</sheetData></worksheet>"])
 
 
@@ -120,6 +120,4 @@ def random_text(lines: int = 5_000) -> bytes:
 
     rnd = random.Random(1984)
     alphabet = "abcdefghijklmnopqrstuvwxyz ,.;'!?0123456789"
-    return "\n".join(
-        "".join(rnd.choice(alphabet) for _ in range(rnd.randint(20, 80))) for _ in range(lines)
-    ).encode()
+    return "\n".join("".join(rnd.choice(alphabet) for _ in range(rnd.randint(20, 80))) for _ in range(lines)).encode()

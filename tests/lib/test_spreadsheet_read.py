@@ -150,7 +150,11 @@ def test_5000_lines_of_random_text_are_refused_not_imported():
 @pytest.mark.parametrize(
     ("name", "parts", "message"),
     [
-        ("lijst.ods", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}, "OpenDocument"),
+        (
+            "lijst.ods",
+            {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"},
+            "OpenDocument",
+        ),
         ("brief.xlsx", {"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"}, "Word-bestand"),
         ("foto.zip", {"foto.jpg": b"\xff\xd8\xff"}, "zip-bestand, maar geen Excel-bestand"),
     ],

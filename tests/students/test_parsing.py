@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from students import parsing
 
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
