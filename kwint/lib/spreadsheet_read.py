@@ -55,7 +55,7 @@ class ReadLimits:
     max_parts: int = 1_000
     max_line_chars: int = 100_000  # one physical CSV line
     max_cell_chars: int = 10_000
-    seconds: float = 60.0
+    seconds: float = 120.0
 
 
 DEFAULT_LIMITS = ReadLimits()

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+# Imports are read by a Celery worker: browser tests that upload use the real one.
+from tests.integration.conftest import celery_worker_process  # noqa: F401
+
 CHROMIUM = os.environ.get("KWINT_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",

@@ -111,5 +111,5 @@ def test_the_task_turns_the_pools_time_limit_into_a_message(cast, monkeypatch):
 
 
 def test_the_task_has_time_limits_and_is_not_redelivered_when_its_worker_dies():
-    assert tasks.import_parse.soft_time_limit == 90 and tasks.import_parse.time_limit == 150
+    assert tasks.import_parse.soft_time_limit == 150 and tasks.import_parse.time_limit == 270
     assert tasks.import_parse.acks_late and not tasks.import_parse.reject_on_worker_lost
