@@ -88,6 +88,27 @@ def test_a_file_that_is_no_student_list_is_explained_on_the_page(page, cast, pas
     assert Student.objects.count() == 0
 
 
+def test_the_reading_page_shows_progress_and_is_accessible(page, cast, password):
+    from students.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        school=cast.school, created_by=cast.zorg.user, filename="export.csv", state=ImportBatch.State.READING
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(progress=3000)
+    browser_login(page, cast.zorg.user.email, password)
+    page.goto(page.base_url + f"/jongeren/importeren/{batch.code}/lezen/")
+    expect(page.get_by_role("status")).to_contain_text("Het bestand wordt gelezen: 3000 regels gelezen")
+    assert_accessible(page)
+    # The page polls: once the worker is done it moves on to the columns by itself.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.UPLOADED,
+        headers=["Studentnummer", "Voornaam", "Achternaam"],
+        rows=[["1", "Jan", "Jansen"]],
+    )
+    expect(page.get_by_role("heading", name="Kolommen koppelen")).to_be_visible()
+    assert page.console_errors == []
+
+
 def test_write_offer_and_accept_a_handover(page, cast, password):
     student = StudentFactory(
         school=cast.school, municipality=cast.municipality, first_name="Özlem", last_name="d'Amico"
