@@ -124,6 +124,11 @@ def import_parse(*, batch_id: int) -> str:
         log.warning("Import %s: reading ran into the memory ceiling", batch_id)
         mark_failed(batch_id, _("Dit bestand is te groot om te lezen. Splits het op of exporteer minder kolommen."))
         return ImportBatch.State.FAILED
+    except Exception:
+        # A reader bug must not leave the page saying "being read" forever.
+        log.exception("Import %s: reading failed unexpectedly", batch_id)
+        mark_failed(batch_id, _("Dit bestand kon niet worden gelezen. Sla het opnieuw op als .xlsx of CSV."))
+        return ImportBatch.State.FAILED
     del data
     ImportBatch.objects.filter(pk=batch_id, state=ImportBatch.State.READING).update(
         state=ImportBatch.State.UPLOADED,

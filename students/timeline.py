@@ -81,7 +81,7 @@ def local_text(value) -> str:
 
 
 def text_date(value: str | dt.date) -> str:
-    """"4 december 2026": the date as it reads in a sentence."""
+    """ "4 december 2026": the date as it reads in a sentence."""
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
     return date_format(day, "j F Y")
 

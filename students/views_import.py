@@ -8,10 +8,13 @@ benchmarks/test_import_bench.py), so a task would only add a second polling page
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,7 +29,8 @@ from students.forms import MappingForm, UploadForm
 from students.import_fields import FIELDS
 from students.models import ImportBatch, Student
 
-PREVIEW_SHOWN = 500  # rows rendered on the preview page; all rows count and import
+PREVIEW_SHOWN = 500
+SLOW_READING = dt.timedelta(minutes=2)  # rows rendered on the preview page; all rows count and import
 
 
 def _batch_for(request, code) -> ImportBatch:
@@ -93,7 +97,9 @@ def import_status(request, code):
         response["HX-Refresh"] = "true"
         return response
     template = "students/_import_status.html" if htmx else "students/import_status.html"
-    return render(request, template, {"batch": batch})
+    # Reading takes seconds; minutes mean no worker is running (tell the user whom to ask).
+    slow = batch.is_reading and timezone.now() - batch.created_at > SLOW_READING
+    return render(request, template, {"batch": batch, "slow": slow})
 
 
 @require_http_methods(["GET", "POST"])

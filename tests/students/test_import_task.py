@@ -113,3 +113,15 @@ def test_the_task_turns_the_pools_time_limit_into_a_message(cast, monkeypatch):
 def test_the_task_has_time_limits_and_is_not_redelivered_when_its_worker_dies():
     assert tasks.import_parse.soft_time_limit == 150 and tasks.import_parse.time_limit == 270
     assert tasks.import_parse.acks_late and not tasks.import_parse.reject_on_worker_lost
+
+
+def test_an_unexpected_reader_error_fails_the_batch_instead_of_spinning_forever(cast, monkeypatch):
+    batch = _receive(cast)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in a reader")
+
+    monkeypatch.setattr(importing, "read_table", broken)
+    assert importing.import_parse(batch_id=batch.pk) == ImportBatch.State.FAILED
+    batch.refresh_from_db()
+    assert batch.error == "Dit bestand kon niet worden gelezen. Sla het opnieuw op als .xlsx of CSV."

@@ -176,3 +176,17 @@ def test_preview_shows_the_existing_student_behind_a_possible_duplicate(cast, lo
     assert response.status_code == 302
     existing.refresh_from_db()
     assert existing.student_number == "1001"
+
+
+def test_a_reading_that_takes_minutes_says_whom_to_ask(cast, login):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = login(cast.zorg)
+    _upload(client, csv_bytes(*ROWS), read=False)
+    batch = ImportBatch.objects.get()
+    url = reverse("students:import_status", args=[batch.code])
+    assert "langer dan normaal" not in client.get(url).content.decode()
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - dt.timedelta(minutes=3))
+    assert "langer dan normaal" in client.get(url, headers={"HX-Request": "true"}).content.decode()
