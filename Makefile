@@ -35,8 +35,12 @@ run: install
 	KWINT_ENV=demo $(BIN)/honcho -f Procfile.dev start
 
 # The whole suite against the real PostgreSQL and Redis (unit, integration, Celery, browser).
+# First scripts/prepare_test_env.py starts a local PostgreSQL / Redis that is down and finds or
+# installs Chromium (or says in one line what to install; the browser tests are then skipped).
 # pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
 test: install-dev
+	@$(BIN)/python scripts/prepare_test_env.py --python $(BIN)/python --database-url $(TEST_DATABASE_URL) \
+		--redis-url $(TEST_REDIS_URL) $(if $(REDIS_CACHE_URL),--redis-url $(REDIS_CACHE_URL))
 	@KWINT_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; \
