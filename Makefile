@@ -26,9 +26,11 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # The demo: embedded SQLite and a file-system broker (under .run/) unless DATABASE_URL /
-# REDIS_URL are set. Idempotent: migrate and seed_demo keep what is there. Ctrl-C stops web,
+# REDIS_URL are set. DEBUG off as in production, so static files are collected first (WhiteNoise
+# serves them from staticfiles/). Idempotent: migrate and seed_demo keep what is there. Ctrl-C stops web,
 # worker and beat together (honcho).
 run: install
+	KWINT_ENV=demo $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	KWINT_ENV=demo $(BIN)/python manage.py migrate --noinput
 	KWINT_ENV=demo $(BIN)/python manage.py seed_demo
 	@echo "Kwint: http://127.0.0.1:8000/ (demo logins: README.md; Ctrl-C stops web, worker and beat)"

@@ -4,7 +4,10 @@ KWINT_ENV decides the safety net:
 - ``production`` (the default, so a forgotten variable fails safe): DEBUG must be off and
   SECRET_KEY must be set, or the process refuses to start.
 - ``demo``: what ``make run`` uses; embedded defaults (SQLite, a file-system broker), demo
-  logins without a second factor, console e-mail.
+  logins without a second factor, console e-mail. DEBUG off and static files collected, as in
+  production: a visitor who mistypes a URL gets Kwint's 404 page, never Django's URL list.
+
+DEBUG is off in every mode unless a developer sets DEBUG=true.
 - ``test``: what the test suite uses.
 """
 
@@ -32,7 +35,8 @@ if KWINT_ENV not in {"production", "demo", "development", "test"}:
 IS_PRODUCTION = KWINT_ENV == "production"
 DEMO_MODE = env.bool("KWINT_DEMO_MODE", default=KWINT_ENV == "demo")
 
-DEBUG = env.bool("DEBUG", default=KWINT_ENV in {"demo", "development"})
+# Never on by default: the technical pages list every URL pattern and settings to any visitor.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if IS_PRODUCTION:
     if DEBUG:
@@ -78,6 +82,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may refuse: logs each 403 once, in one line.
+    "kwint.lib.security.RefusedRequestLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -220,17 +226,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production and the demo serve collected, fingerprinted and compressed files (`collectstatic`:
+# the Dockerfile, `make run`), cached for a year by the browser. Development and tests serve
+# straight from static/ without a collect step.
+COLLECTED_STATIC = KWINT_ENV in {"production", "demo"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if IS_PRODUCTION
+        if COLLECTED_STATIC
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-
-# Outside production WhiteNoise serves straight from static/ (no collectstatic step).
-WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
 WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -297,10 +305,21 @@ KWINT_CONTACT_EDIT_MINUTES = env.int("KWINT_CONTACT_EDIT_MINUTES", default=30)
 # A reminder claimed by a worker that died mid-send may be re-claimed after this many seconds.
 KWINT_REMINDER_CLAIM_SECONDS = env.int("KWINT_REMINDER_CLAIM_SECONDS", default=600)
 
+# Kwint's own page (templates/403_csrf.html), and the refusal logged like any other 403.
+CSRF_FAILURE_VIEW = "kwint.lib.security.csrf_failure"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 403 is logged once, by kwint.lib.security.RefusedRequestLogMiddleware (logger
+    # kwint.security): Django's own records of it (with a traceback) are dropped.
+    "filters": {"drop_forbidden": {"()": "kwint.lib.security.DropForbiddenRecords"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["drop_forbidden"]},
+        "django.security.csrf": {"filters": ["drop_forbidden"]},
+        "django.server": {"filters": ["drop_forbidden"]},
+    },
 }

@@ -146,7 +146,8 @@ def test_a_missing_chromium_comes_from_apt_when_apt_works(machine, open_port):
     # Fake apt-get "installs" chromium by creating it; a fake sudo lets a non-root run pass too.
     fake_chromium = machine.bin / "chromium"
     machine.program(
-        "apt-get", f'case "$1" in install) printf "#!/bin/sh\\n" > "{fake_chromium}"; /bin/chmod +x "{fake_chromium}";; esac'
+        "apt-get",
+        f'case "$1" in install) printf "#!/bin/sh\\n" > "{fake_chromium}"; /bin/chmod +x "{fake_chromium}";; esac',
     )
     machine.program("sudo", 'shift; exec "$@"')
     result = machine.run(database=pg(open_port), redis=redis(open_port))

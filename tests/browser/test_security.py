@@ -85,3 +85,23 @@ def test_the_privacy_pages_are_accessible(page, cast, password, visible_student)
         assert page.goto(page.base_url + path).status == 200, path
         assert_accessible(page)
     assert page.console_errors == []
+
+
+def test_error_pages_are_kwints_own_and_accessible(page, cast, password):
+    """A visitor and a signed-in coach who mistype a URL, and a coach on a page of another role."""
+    response = page.goto(page.base_url + "/bestaat-niet/")
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Deze pagina bestaat niet (meer)").is_visible()
+    assert_accessible(page)
+    browser_login(page, cast.coach.user.email, password)
+    response = page.goto(page.base_url + "/jongeren/bestaat-niet/")
+    assert response.status == 404
+    assert_accessible(page)
+    response = page.goto(page.base_url + "/account/beheer/gebruikers/")
+    assert response.status == 403
+    assert page.get_by_role("heading", name="Geen toegang").is_visible()
+    assert_accessible(page)
+    # The document's own 404/403 status is reported as a console error; nothing else may be.
+    assert len(page.console_errors) == 3, page.console_errors
+    assert all("status of 40" in e for e in page.console_errors), page.console_errors
+    assert page.evaluate("document.styleSheets.length") >= 2  # the styling loaded

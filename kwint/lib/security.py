@@ -1,0 +1,66 @@
+"""Response-level security every app relies on: refused requests logged once, in one line.
+
+Django logs a 403 through `django.request` (or `django.security.csrf`) with a full traceback,
+and the development server logs it again. For an operator a refusal is an event, not an
+error: one line with who, where and why, from `RefusedRequestLogMiddleware`; the framework's
+own 403 records are dropped by `DropForbiddenRecords` (see LOGGING in settings).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+logger = logging.getLogger("kwint.security")
+
+_REASON_ATTR = "_kwint_refusal_reason"
+
+
+def refuse_reason(request, reason: str) -> None:
+    """Say why this request is refused, for the one log line (when a view returns its own 403)."""
+    setattr(request, _REASON_ATTR, reason)
+
+
+def _one_line(value: object) -> str:
+    # A path or message with a line break must not forge a second log line.
+    return repr(str(value))
+
+
+class RefusedRequestLogMiddleware:
+    """Logs every 403 once: user id, path (never the query string: it may hold a typed name)
+    and the reason. Sits near the top, so it sees refusals from views and from middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            user = getattr(request, "user", None)
+            user_id = user.pk if user is not None and user.is_authenticated else "-"
+            reason = getattr(request, _REASON_ATTR, "") or "refused by the view"
+            logger.warning(
+                "Refused (403): user=%s path=%s reason=%s", user_id, _one_line(request.path), _one_line(reason)
+            )
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            refuse_reason(request, str(exception) or "permission denied")
+        return None  # Django renders templates/403.html
+
+
+class DropForbiddenRecords(logging.Filter):
+    """Drops the framework's own log records about 403 responses: RefusedRequestLogMiddleware
+    writes the one line about them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", None) != 403
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: Kwint's own Dutch page instead of Django's English one."""
+    refuse_reason(request, f"CSRF: {reason}")
+    return render(request, "403_csrf.html", status=403)
