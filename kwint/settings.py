@@ -13,6 +13,7 @@ DEBUG is off in every mode unless a developer sets DEBUG=true.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -165,16 +166,30 @@ LOGOUT_REDIRECT_URL = "login"
 KWINT_REQUIRE_2FA = env.bool("KWINT_REQUIRE_2FA", default=IS_PRODUCTION and not DEMO_MODE)
 OTP_TOTP_ISSUER = "Kwint"
 
-# Lockout after repeated failed logins (django-axes).
+# The client's address behind the TLS proxy (kwint/lib/client_address.py): how many proxies in
+# front of Kwint add to X-Forwarded-For. 0: no proxy, the socket address is the client.
+KWINT_TRUSTED_PROXIES = env.int("KWINT_TRUSTED_PROXIES", default=0)
+
+# Login throttling (accounts/login_throttle.py, on django-axes): per account and client address,
+# a wait that starts at one minute after AXES_FAILURE_LIMIT wrong passwords and doubles with each
+# further one, up to AXES_COOLOFF_HOURS; the account from any other address is not affected.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_COOLOFF_HOURS_MAX = env.float("AXES_COOLOFF_HOURS", default=0.5)
+# How long axes remembers a streak of wrong passwords (the wait itself is the handler's).
+AXES_COOLOFF_TIME = dt.timedelta(days=1)
+AXES_HANDLER = "accounts.login_throttle.ProgressiveLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "kwint.lib.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
 # Lock the account name per origin: a whole school behind one NAT address is not locked out
 # by one colleague, and rotating cookies or user agents does not bypass it.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Attempts made while waiting are not checked, and do not make the wait longer.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Password spraying: wrong logins per client address (over all accounts) per 15 minutes.
+KWINT_LOGIN_FAILURES_PER_ADDRESS = env.int("KWINT_LOGIN_FAILURES_PER_ADDRESS", default=30)
 
 # Sessions: end after inactivity and after an absolute maximum (BIO).
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
