@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that may refuse: logs each 403 once, in one line.
     "kwint.lib.security.RefusedRequestLogMiddleware",
+    # Permissions-Policy everywhere; no-store for every response to a signed-in user.
+    "kwint.lib.security.PrivateResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,4 +1,10 @@
-"""Response-level security every app relies on: refused requests logged once, in one line.
+"""Response-level security every app relies on: nothing personal in a browser's cache, no
+powerful browser features, and refused requests logged once, in one line.
+
+Kwint is used on shared school and municipal computers: after logout or a timeout the next
+person must not be able to press Back and read the caseload from the browser's cache. So every
+response to a signed-in user (pages, fragments, exports) is `Cache-Control: no-store, private`
+(`PrivateResponseMiddleware`).
 
 Django logs a 403 through `django.request` (or `django.security.csrf`) with a full traceback,
 and the development server logs it again. For an operator a refusal is an event, not an
@@ -12,10 +18,32 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger("kwint.security")
 
 _REASON_ATTR = "_kwint_refusal_reason"
+
+# No page of Kwint uses the camera, microphone, location or payments: an injected script or
+# frame cannot ask for them either.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+
+
+class PrivateResponseMiddleware:
+    """`Permissions-Policy` on every response; `Cache-Control: no-store, private` on every
+    response to a signed-in user. Sits above WhiteNoise: static files (no user, fingerprinted)
+    keep their far-future caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 def refuse_reason(request, reason: str) -> None:
