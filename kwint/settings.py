@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any process_view (CSRF reads request.POST): a too large body is never read.
+    "kwint.lib.security.RequestSizeLimitMiddleware",
     # After authentication: the user's own language setting counts when no cookie is set.
     "kwint.lib.middleware.DutchFirstLocaleMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -321,6 +323,16 @@ KWINT_ESCALATE_AFTER_DAYS = env.int("KWINT_ESCALATE_AFTER_DAYS", default=14)
 KWINT_CONTACT_EDIT_MINUTES = env.int("KWINT_CONTACT_EDIT_MINUTES", default=30)
 # A reminder claimed by a worker that died mid-send may be re-claimed after this many seconds.
 KWINT_REMINDER_CLAIM_SECONDS = env.int("KWINT_REMINDER_CLAIM_SECONDS", default=600)
+
+# Request size. Uploads (the school's yearly list) up to KWINT_MAX_UPLOAD_MB; any request body
+# larger than that plus room for the form around it is refused unread (413, kwint.lib.security).
+KWINT_MAX_UPLOAD_BYTES = env.int("KWINT_MAX_UPLOAD_MB", default=10) * 1024 * 1024
+KWINT_MAX_REQUEST_BYTES = KWINT_MAX_UPLOAD_BYTES + 256 * 1024
+# Form fields without files: Kwint's largest form is a few tens of kilobytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Uploads above this are streamed to a temporary file instead of held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Kwint's own page (templates/403_csrf.html), and the refusal logged like any other 403.
 CSRF_FAILURE_VIEW = "kwint.lib.security.csrf_failure"

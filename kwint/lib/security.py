@@ -88,6 +88,36 @@ class DropForbiddenRecords(logging.Filter):
         return getattr(record, "status_code", None) != 403
 
 
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose body is larger than KWINT_MAX_REQUEST_BYTES before a byte of it
+    is read: Django would otherwise stream a 50 MB upload to a temporary file in full (CSRF
+    checking reads request.POST) before any form could say it is too large. Django never reads
+    past Content-Length, so the header cannot understate the body. The proxy in front should
+    refuse it even earlier (docs/operations.md)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.KWINT_MAX_REQUEST_BYTES:
+            # Logged once by django.request ("Request Entity Too Large: <path>").
+            # (No "Connection: close" here: hop-by-hop headers are the WSGI server's business;
+            # gunicorn's sync workers and runserver do not reuse a connection with an unread body.)
+            return render(
+                request,
+                "413.html",
+                {"max_mb": settings.KWINT_MAX_UPLOAD_BYTES // (1024 * 1024)},
+                status=413,
+            )
+        return self.get_response(request)
+
+
 def csrf_failure(request, reason: str = ""):
     """CSRF_FAILURE_VIEW: Kwint's own Dutch page instead of Django's English one."""
     refuse_reason(request, f"CSRF: {reason}")
