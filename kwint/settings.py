@@ -168,6 +168,9 @@ LOGOUT_REDIRECT_URL = "login"
 # KWINT_REQUIRE_2FA=true (the shared `login` fixture logs in without a device; tests/security
 # turn it on explicitly).
 KWINT_REQUIRE_2FA = env.bool("KWINT_REQUIRE_2FA", default=IS_PRODUCTION and not DEMO_MODE)
+if IS_PRODUCTION and not KWINT_REQUIRE_2FA:
+    # BIO: staff reach records of vulnerable young people only with a second factor.
+    raise ImproperlyConfigured("Refusing to start: KWINT_REQUIRE_2FA cannot be off in production.")
 OTP_TOTP_ISSUER = "Kwint"
 
 # The client's address behind the TLS proxy (kwint/lib/client_address.py): how many proxies in

@@ -109,6 +109,12 @@ def test_production_refuses_to_start_without_postgres_or_redis(name):
     assert f"{name} must be set in production" in refused(**{**PRODUCTION, name: ""})
 
 
+@pytest.mark.parametrize("value", ["false", "0", "off"])
+def test_production_refuses_to_run_without_a_second_factor(value):
+    assert "KWINT_REQUIRE_2FA cannot be off in production" in refused(**PRODUCTION, KWINT_REQUIRE_2FA=value)
+    assert loaded(**PRODUCTION, KWINT_REQUIRE_2FA="true")["REQUIRE_2FA"] is True
+
+
 def test_production_refuses_demo_mode():
     assert "KWINT_DEMO_MODE cannot be on in production" in refused(**PRODUCTION, KWINT_DEMO_MODE="true")
 
