@@ -49,6 +49,7 @@ EXEMPT_URL_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "invite_accept",
     "two_factor:setup",
     "two_factor:verify",
     "two_factor:recovery_codes",

@@ -159,6 +159,13 @@ if KWINT_ENV == "test":
     # Hashing speed is not what tests test; the cast creates many users per test.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Links that set a password (accounts/passwords.py): a reset link lives an hour, an invitation
+# KWINT_INVITE_DAYS. Reset requests per client address and per typed address, per hour.
+PASSWORD_RESET_TIMEOUT = 3600
+KWINT_INVITE_DAYS = env.int("KWINT_INVITE_DAYS", default=7)
+KWINT_PASSWORD_RESETS_PER_ADDRESS = 10
+KWINT_PASSWORD_RESETS_PER_EMAIL = 3
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

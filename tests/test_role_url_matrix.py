@@ -66,6 +66,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "password_reset_done": row(200),
     "password_reset_confirm": row(200),  # an invalid link shows a friendly page
     "password_reset_complete": row(200),
+    "invite_accept": row(200),  # an invalid link shows a friendly page
     # --- accounts: start page and beheer ----------------------------------------------------
     "accounts:start": row(200),
     "accounts:switch": ALL_405,
@@ -294,6 +295,8 @@ class World:
         prefix, _sep, rest = name.partition(":")
         by_name = {
             "two_factor:reset": cast.coach.user.code,
+            "password_reset_confirm": cast.coach.user.code,
+            "invite_accept": cast.coach.user.code,
             "accounts:switch": cast.coach.code,
             "accounts:membership_edit": cast.coach.code,
             "accounts:membership_set_active": cast.coach.code,
