@@ -165,6 +165,9 @@ PASSWORD_RESET_TIMEOUT = 3600
 KWINT_INVITE_DAYS = env.int("KWINT_INVITE_DAYS", default=7)
 KWINT_PASSWORD_RESETS_PER_ADDRESS = 10
 KWINT_PASSWORD_RESETS_PER_EMAIL = 3
+# Enrolling a second factor needs a one-time link from the user's mailbox (accounts/enrolment.py).
+KWINT_ENROLMENT_LINK_MINUTES = 60
+KWINT_ENROLMENT_LINKS_PER_HOUR = 5
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -56,7 +56,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "logout": ALL_405,
     "set_language": row(302),
     "healthz": row(200),
-    "two_factor:setup": row(200),
+    "two_factor:setup": row(200),  # no link opened yet: the page that mails one
+    "two_factor:enrol_send": ALL_405,
+    "two_factor:enrol_link": row(200),  # an invalid link shows a friendly page
     "two_factor:verify": row(302),  # no device yet: to enrolment
     "two_factor:recovery_codes": row(200),
     "two_factor:reset": ALL_405,
@@ -208,6 +210,7 @@ EXPECTED.update(
 POST_ALLOWED: dict[str, set[str]] = {
     "logout": set(ROLES),
     "two_factor:reset": {"beheerder"},
+    "two_factor:enrol_send": set(ROLES),  # every user may ask for their own link
     "accounts:switch": {"coach"},  # the code is the coach's own membership; others get 404
     "accounts:organisation_set_active": {"beheerder"},
     "accounts:organisation_delete": {"beheerder"},

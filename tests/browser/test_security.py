@@ -47,12 +47,21 @@ def test_main_pages_log_no_csp_violation(page, cast, password, visible_student, 
 
 
 def test_two_factor_enrolment_in_the_browser(page, cast, password, settings):
+    from django.core import mail
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     settings.KWINT_REQUIRE_2FA = True
     browser_login(page, cast.coach.user.email, password)
     assert "/account/tweestaps/instellen/" in page.url
+    # The password alone is not enough: first a one-time link from the mailbox.
+    assert page.locator("#totp-secret").count() == 0
+    assert_accessible(page)
+    mail.outbox.clear()
+    page.get_by_role("button", name="Stuur mij de link").click()
+    assert page.get_by_text("We hebben een link gestuurd").is_visible()
+    link = re.search(r"https?://\S+/account/tweestaps/instellen/link/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(page.base_url + re.sub(r"^https?://[^/]+", "", link))
     image = page.get_by_role("img", name=re.compile("QR-code"))
     assert image.is_visible()
     assert image.evaluate("img => img.naturalWidth") > 0  # the data: URI loaded (img-src allows it)
