@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import LoginForm
 from accounts.login_throttle import address_blocked, address_blocked_response, address_failure_record
+from accounts.middleware import SESSION_MEMBERSHIP_KEY
 from accounts.models import Role
 from accounts.selectors import memberships_of
-from kwint.lib.middleware import SESSION_MEMBERSHIP_KEY
 
 START_PAGES = {
     Role.COACH: "coaching:caseload",

@@ -68,9 +68,3 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("The access log is append-only.")
-
-    @property
-    def role_label(self) -> str:
-        from accounts.models import Role
-
-        return str(Role(self.role).label) if self.role in Role.values else self.role

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role
-from coaching.models import CheckIn, Contact, SituationRecord, SupportAction, Trajectory
+from coaching.models import CheckIn, Contact, FollowUpPlan, SituationRecord, SupportAction, Trajectory
 from students.access import students_visible_to
 from students.models import Student
 
@@ -89,10 +89,10 @@ def caseload_for(
     return students.order_by(*order)
 
 
-def plans_for(organisation: Organisation):
-    from coaching.services import followup_plans_ensure
-
-    return followup_plans_ensure(organisation=organisation)
+def plans_for(organisation: Organisation) -> list[FollowUpPlan]:
+    """The organisation's active plans. Read only: the defaults are made when its first
+    trajectory starts (`followup_plans_ensure`), so an organisation with a trajectory has them."""
+    return list(FollowUpPlan.objects.filter(organisation=organisation, is_active=True))
 
 
 def student_coaching(student: Student) -> dict:
@@ -176,3 +176,7 @@ def stagiairs_of(organisation: Organisation) -> QuerySet[Membership]:
     return Membership.objects.filter(organisation=organisation, role=Role.STAGIAIR, is_active=True).select_related(
         "user"
     )
+
+
+def open_trajectory(student: Student) -> Trajectory | None:
+    return Trajectory.objects.filter(student=student, closed_at__isnull=True).select_related("plan").first()

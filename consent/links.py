@@ -29,7 +29,7 @@ from consent.models import ConsentLink, ConsentRecord, CurrentConsent, Status
 from consent.selectors import applicable_texts, needs_representative
 from consent.services import consent_answers_record, consent_withdraw
 from kwint.lib.ratelimit import Limit
-from students.models import Student, TimelineEvent
+from students.models import Student
 from students.services import timeline_add
 
 # Withdrawing must stay as easy as giving for as long as anyone may hold the data: the two
@@ -82,8 +82,7 @@ def consent_link_create(*, student: Student, kind: str, created_by=None) -> tupl
     if created_by is not None:
         timeline_add(
             student=student,
-            kind=TimelineEvent.Kind.CONSENT,
-            summary=f"Persoonlijke link aangemaakt: {ConsentLink.Kind(kind).label.lower()}",
+            event="consent_link_created",
             actor=created_by,
             data={"link": str(link.code), "kind": kind},
         )

@@ -11,18 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region
 
+# The consent vocabulary and the current state per purpose live one floor down, in `students`:
+# the access door reads them, and `students` never imports `consent`. Consent owns the texts,
+# the append-only answers, the links and the renewals.
+from students.models import CurrentConsent, Purpose, Status
 
-class Purpose(models.TextChoices):
-    CONTACT = "contact", _("Contact door een coach na het diploma")
-    SHARING = "sharing", _("Delen met RMC / Doorstroompunt en gemeente")
-    MATCHTAFEL = "matchtafel", _("Bespreken aan de Matchtafel (UWV, Werkgeversservicepunt)")
-    RESEARCH = "research", _("Gebruik in gepseudonimiseerd onderzoek")
-
-
-class Status(models.TextChoices):
-    GIVEN = "given", _("Gegeven")
-    REFUSED = "refused", _("Geweigerd")
-    WITHDRAWN = "withdrawn", _("Ingetrokken")
+__all__ = [
+    "ConsentLink",
+    "ConsentRecord",
+    "ConsentRenewalReminder",
+    "ConsentText",
+    "CurrentConsent",
+    "Purpose",
+    "Status",
+]
 
 
 class ConsentText(models.Model):
@@ -126,21 +128,6 @@ class ConsentRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("ConsentRecord is append-only and cannot be deleted.")
-
-
-class CurrentConsent(models.Model):
-    """The latest answer per student and purpose: a projection kept in the same transaction
-    as the append, so access checks and dashboards read one indexed row, not a history."""
-
-    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="current_consents")
-    purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    status = models.CharField(max_length=10, choices=Status.choices)
-    record = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["student", "purpose"], name="currentconsent_unique")]
-        indexes = [models.Index(fields=["purpose", "status", "student"], name="currentconsent_access_idx")]
 
 
 class ConsentLink(models.Model):

@@ -23,10 +23,6 @@ def active_purposes(student) -> set[str]:
     return set(CurrentConsent.objects.filter(student=student, status=Status.GIVEN).values_list("purpose", flat=True))
 
 
-def has_consent(student, purpose: str) -> bool:
-    return CurrentConsent.objects.filter(student=student, purpose=purpose, status=Status.GIVEN).exists()
-
-
 def age_on(date_of_birth: dt.date | None, day: dt.date) -> int | None:
     if date_of_birth is None:
         return None

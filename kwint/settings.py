@@ -103,7 +103,7 @@ MIDDLEWARE = [
     "accounts.two_factor.TwoFactorMiddleware",
     # Every view needs a login unless marked @login_not_required (login, public consent links).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "kwint.lib.middleware.ActiveMembershipMiddleware",
+    "accounts.middleware.ActiveMembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last, as its docs require, so it sees the final authentication result.

@@ -18,8 +18,7 @@ from django.http import Http404
 from accounts.models import Membership, Organisation, Role
 from audit.models import Action, Result
 from audit.services import access_log
-from consent.models import CurrentConsent, Purpose, Status
-from students.models import Handover, Student, StudentShare
+from students.models import CurrentConsent, Handover, Purpose, Status, Student, StudentShare
 
 
 class Perm(enum.Enum):

@@ -7,8 +7,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import Status as ConsentStatus
 from students.models import Handover, Level
+from students.models import Status as ConsentStatus
 
 CONSENT_CHOICES = [*ConsentStatus.choices, ("none", _("Nog niet gevraagd"))]
 HANDOVER_CHOICES = [*Handover.Status.choices, ("none", _("Nog geen overdracht"))]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Municipality, Organisation
 from students import parsing
 from students.models import ImportBatch, ImportMapping, Student, TimelineEvent
+from students.services import timeline_event
 
 CHUNK = 2000  # keeps every IN (...) list well inside PostgreSQL's parameter limit
 
@@ -339,23 +340,16 @@ def import_confirm(*, batch: ImportBatch, user, decisions: dict[int, str] | None
 
         source = batch.filename
         events = [
-            TimelineEvent(
-                student=s,
-                at=now,
-                kind=TimelineEvent.Kind.IMPORTED,
-                actor=user,
-                summary=_("Aangemaakt via import (%(file)s)") % {"file": source},
-                data={"batch": str(batch.code)},
+            timeline_event(
+                student=s, at=now, event="student_imported", actor=user, data={"batch": str(batch.code), "file": source}
             )
             for s in new_students
         ] + [
-            TimelineEvent(
+            timeline_event(
                 student=s,
                 at=now,
-                kind=TimelineEvent.Kind.IMPORTED,
+                event="student_import_updated",
                 actor=user,
-                summary=_("Bijgewerkt via import: %(fields)s")
-                % {"fields": ", ".join(str(FIELDS_BY_NAME[f].label).lower() for f in changes)},
                 data={"batch": str(batch.code), "fields": changes},
             )
             for s, changes in changed

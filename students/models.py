@@ -42,6 +42,23 @@ class SupportNeed(models.TextChoices):
     OTHER = "other", _("Overig")
 
 
+class Purpose(models.TextChoices):
+    """What a young person consents to, one purpose at a time (AVG art. 6 and 7)."""
+
+    CONTACT = "contact", _("Contact door een coach na het diploma")
+    SHARING = "sharing", _("Delen met RMC / Doorstroompunt en gemeente")
+    MATCHTAFEL = "matchtafel", _("Bespreken aan de Matchtafel (UWV, Werkgeversservicepunt)")
+    RESEARCH = "research", _("Gebruik in gepseudonimiseerd onderzoek")
+
+
+class Status(models.TextChoices):
+    """A consent answer."""
+
+    GIVEN = "given", _("Gegeven")
+    REFUSED = "refused", _("Geweigerd")
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
+
+
 class StudentQuerySet(models.QuerySet["Student"]):
     def active(self):
         return self.filter(erased_at__isnull=True)
@@ -180,6 +197,23 @@ class Student(models.Model):
         return self.erased_at is not None
 
 
+class CurrentConsent(models.Model):
+    """The latest answer per student and purpose: a projection kept in the same transaction
+    as the append, so access checks and dashboards read one indexed row, not a history."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="current_consents")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    record = models.ForeignKey("consent.ConsentRecord", on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        # Created by the consent app; the table keeps its name since the model moved here.
+        db_table = "consent_currentconsent"
+        constraints = [models.UniqueConstraint(fields=["student", "purpose"], name="currentconsent_unique")]
+        indexes = [models.Index(fields=["purpose", "status", "student"], name="currentconsent_access_idx")]
+
+
 class StudentShare(models.Model):
     """A student explicitly shared with a stagiair: the only students a stagiair sees."""
 
@@ -212,7 +246,11 @@ class TimelineEvent(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="timeline")
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    summary = models.CharField(max_length=300)
+    # What happened, by name; `data` holds its details. The sentence is rendered when shown,
+    # in the reader's language (`students.timeline`). Empty on rows from before that, and on
+    # rows blanked by the erasure: those show `summary`.
+    event = models.CharField(max_length=50, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -223,7 +261,9 @@ class TimelineEvent(models.Model):
         indexes = [models.Index(fields=["student", "-at"], name="timeline_student_at_idx")]
 
     def __str__(self) -> str:
-        return self.summary
+        # The readable sentence is `students.timeline.render(event)` (template filter
+        # `timeline_text`): it needs the registry of the apps above this one.
+        return self.event or self.summary
 
 
 class Handover(models.Model):

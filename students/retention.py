@@ -23,8 +23,7 @@ from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import CurrentConsent, Purpose, Status
-from students.models import Outcome, Student
+from students.models import CurrentConsent, Outcome, Purpose, Status, Student
 
 # Purposes whose consent lets someone outside the school follow the young person.
 FOLLOW_UP_PURPOSES = (Purpose.CONTACT, Purpose.SHARING)

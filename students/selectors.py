@@ -8,9 +8,13 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from consent.models import CurrentConsent, Purpose
 from students.access import students_visible_to
-from students.models import Handover, Student, TimelineEvent
+from students.models import CurrentConsent, Handover, Purpose, Status, Student, TimelineEvent
+
+
+def has_consent(student, purpose: str) -> bool:
+    """Does the young person's consent for `purpose` stand right now?"""
+    return CurrentConsent.objects.filter(student=student, purpose=purpose, status=Status.GIVEN).exists()
 
 
 def student_list(membership: Membership) -> QuerySet[Student]:

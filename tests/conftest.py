@@ -124,7 +124,7 @@ def cast(db) -> Cast:
 @pytest.fixture
 def login(client):
     """Log the test client in as a membership's user, with that membership active."""
-    from kwint.lib.middleware import SESSION_MEMBERSHIP_KEY
+    from accounts.middleware import SESSION_MEMBERSHIP_KEY
 
     def _login(membership: Membership):
         client.force_login(membership.user)

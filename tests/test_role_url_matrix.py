@@ -356,7 +356,7 @@ def test_every_url_has_an_expectation():
 @pytest.mark.django_db
 @pytest.mark.parametrize("name,route", _routes())
 def test_each_role_gets_the_expected_status(client, cast, name, route):
-    from kwint.lib.middleware import SESSION_MEMBERSHIP_KEY
+    from accounts.middleware import SESSION_MEMBERSHIP_KEY
 
     expected = EXPECTED.get(name)
     if expected is None:
@@ -400,7 +400,7 @@ def test_every_post_only_url_states_who_may_act():
     "name,route", [(n, r) for n, r in _routes() if n in POST_ALLOWED and POST_ALLOWED[n] != set(ROLES)]
 )
 def test_roles_that_may_not_act_are_refused_on_post(client, cast, name, route):
-    from kwint.lib.middleware import SESSION_MEMBERSHIP_KEY
+    from accounts.middleware import SESSION_MEMBERSHIP_KEY
 
     world = World(cast)
     url = _url(route, name, world)

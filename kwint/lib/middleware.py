@@ -1,4 +1,5 @@
-"""Request plumbing every app relies on: session limits and the active membership."""
+"""Request plumbing every app relies on: session limits and the interface language. (The active
+membership is accounts' business: `accounts.middleware`.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from django.contrib.auth import logout
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-SESSION_MEMBERSHIP_KEY = "kwint_membership"
 _LAST_SEEN_KEY = "kwint_last_seen"
 _STARTED_KEY = "kwint_started"
 
@@ -31,23 +31,6 @@ class SessionTimeoutMiddleware:
                 request.session["kwint_timed_out"] = True
             else:
                 request.session[_LAST_SEEN_KEY] = now
-        return self.get_response(request)
-
-
-class ActiveMembershipMiddleware:
-    """`request.membership`: the organisation and role the user works in right now. Access is
-    decided per membership, so a coach who is also a stagiair elsewhere never mixes the two.
-    `request.memberships` keeps all of the user's roles (the role switcher shows them): read
-    once per request, not again by the template."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from accounts.selectors import active_membership_for, memberships_of
-
-        request.memberships = list(memberships_of(request.user)) if request.user.is_authenticated else []
-        request.membership = active_membership_for(request.memberships, request.session.get(SESSION_MEMBERSHIP_KEY))
         return self.get_response(request)
 
 

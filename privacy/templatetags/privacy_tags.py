@@ -3,6 +3,7 @@ everyone who sees the record, and the privacy links for those with Perm.PRIVACY.
 
 from django import template
 
+from accounts.models import Role
 from students.access import Perm, has_perm
 
 register = template.Library()
@@ -13,3 +14,9 @@ def privacy_panel(context, student):
     request = context.get("request")
     membership = getattr(request, "membership", None)
     return {"student": student, "may_act": has_perm(membership, student, Perm.PRIVACY)}
+
+
+@register.filter
+def role_label(role: str) -> str:
+    """The access log stores a role as its code (audit sits below accounts): show its label."""
+    return str(Role(role).label) if role in Role.values else role

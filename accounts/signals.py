@@ -1,5 +1,7 @@
 """Logins, failed logins and lockouts in the access log (BIO: logging of authentication).
 
+Accounts tells audit: the access log sits below accounts and knows nothing of logins.
+
 A failed login is logged without saying whether the account exists: the attempted name is
 kept as typed (for the security officer), the actor stays empty either way.
 """
@@ -14,12 +16,12 @@ from audit.models import Action, Result
 from audit.services import access_log
 
 
-@receiver(user_logged_in, dispatch_uid="kwint_audit_login")
+@receiver(user_logged_in, dispatch_uid="kwint_accounts_login")
 def log_login(sender, request, user, **kwargs):
     access_log(request=request, actor=user, action=Action.LOGIN, object_type="user", object_code=str(user.code))
 
 
-@receiver(user_login_failed, dispatch_uid="kwint_audit_login_failed")
+@receiver(user_login_failed, dispatch_uid="kwint_accounts_login_failed")
 def log_login_failed(sender, credentials, request=None, **kwargs):
     # The lockout itself is logged by log_lockout; axes fires that from this same signal.
     attempted = str(credentials.get("username", ""))
@@ -33,7 +35,7 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
     )
 
 
-@receiver(user_locked_out, dispatch_uid="kwint_audit_locked_out")
+@receiver(user_locked_out, dispatch_uid="kwint_accounts_locked_out")
 def log_lockout(sender, request, username, ip_address, **kwargs):
     access_log(
         request=request,
