@@ -6,6 +6,7 @@ class CoachingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from coaching import timeline  # noqa: F401  (registers how coaching events read)
         from coaching.signals import on_consent_withdrawn, on_student_assigned
         from consent.signals import consent_withdrawn
         from students.signals import student_assigned

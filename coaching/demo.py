@@ -21,6 +21,7 @@ from coaching.models import (
 from coaching.schedule import end_date_for
 from coaching.services import _default_plan, diploma_date_of, schedule_regenerate
 from students.models import Student, TimelineEvent
+from students.services import timeline_event
 
 DISCUSSED = [
     "Gesproken over werk en hoe het gaat met de planning.",
@@ -152,11 +153,11 @@ def _history(rng: random.Random, student: Student, trajectory: Trajectory, today
     Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(created_at=F("at"))
     for contact in contacts:
         timeline.append(
-            TimelineEvent(
+            timeline_event(
                 student=student,
                 at=contact.at,
-                kind=TimelineEvent.Kind.CONTACT,
-                summary=f"Contact via {contact.get_channel_display().lower()}: {'bereikt' if contact.reached else 'niet bereikt'}",
+                event="contact_logged",
+                data={"channel": contact.channel, "reached": contact.reached},
                 actor=student.coach,
             )
         )
@@ -179,11 +180,11 @@ def _history(rng: random.Random, student: Student, trajectory: Trajectory, today
     ]
     SituationRecord.objects.bulk_create(records)
     timeline += [
-        TimelineEvent(
+        timeline_event(
             student=student,
             at=dt.datetime.combine(r.date, dt.time(12), tzinfo=tz),
-            kind=TimelineEvent.Kind.SITUATION,
-            summary=f"Situatie: {r.get_kind_display()}",
+            event="situation_recorded",
+            data={"kind": r.kind, "measurement_month": r.measurement_month},
             actor=student.coach,
         )
         for r in records

@@ -15,6 +15,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -45,8 +46,11 @@ class FollowUpPlan(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="followup_plans", verbose_name=_("organisatie")
     )
     name = models.CharField(_("naam"), max_length=100)
+    # The plan's name and description as the English interface shows them; empty: the Dutch.
+    name_en = models.CharField(_("naam (Engels)"), max_length=100, blank=True)
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.MAATWERK)
     description = models.CharField(_("omschrijving"), max_length=300, blank=True)
+    description_en = models.CharField(_("omschrijving (Engels)"), max_length=300, blank=True)
     rules = models.JSONField(_("regels"), default=list)
     is_default = models.BooleanField(_("standaardplan"), default=False)
     is_active = models.BooleanField(_("actief"), default=True)
@@ -60,7 +64,24 @@ class FollowUpPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def names(self) -> dict[str, str]:
+        """The name per language, as the timeline stores it."""
+        return {"nl": self.name, "en": self.name_en or self.name}
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if self.name_en and _english() else self.name
+
+    @property
+    def display_description(self) -> str:
+        return self.description_en if self.description_en and _english() else self.description
+
+
+def _english() -> bool:
+    return (translation.get_language() or "nl").startswith("en")
 
 
 class CloseReason(models.TextChoices):

@@ -20,14 +20,18 @@ TRAJECTORY_MONTHS = 24
 DEFAULT_PLANS = [
     {
         "name": "Intensief",
+        "name_en": "Intensive",
         "kind": "intensief",
         "description": "Elke twee weken contact, twee jaar lang.",
+        "description_en": "Contact every two weeks, for two years.",
         "rules": [{"first_call_days": 7}, {"every_weeks": 2, "from_months": 0, "until_months": 24}],
     },
     {
         "name": "Regulier",
+        "name_en": "Regular",
         "kind": "regulier",
         "description": "Het eerste halfjaar elke maand, daarna elk kwartaal.",
+        "description_en": "Every month for the first six months, then every quarter.",
         "rules": [
             {"first_call_days": 7},
             {"every_months": 1, "from_months": 0, "until_months": 6},
@@ -37,8 +41,10 @@ DEFAULT_PLANS = [
     },
     {
         "name": "Licht",
+        "name_en": "Light",
         "kind": "licht",
         "description": "Een eerste belafspraak, daarna na 3, 6, 12, 18 en 24 maanden.",
+        "description_en": "A first phone call, then after 3, 6, 12, 18 and 24 months.",
         "rules": [{"first_call_days": 7}, {"at_months": [3, 6, 12, 18, 24]}],
     },
 ]

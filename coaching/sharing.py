@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
 
-from students.models import Student, StudentShare, TimelineEvent
+from students.models import Student, StudentShare
 from students.services import timeline_add
 
 
@@ -18,8 +17,8 @@ def student_share(*, student: Student, user, actor=None) -> StudentShare:
         with translation.override("nl"):  # the timeline is a record: always Dutch
             timeline_add(
                 student=student,
-                kind=TimelineEvent.Kind.ASSIGNED,
-                summary=_("Gedeeld met stagiair %(name)s") % {"name": user.full_name},
+                event="shared_with_stagiair",
+                data={"name": user.full_name},
                 actor=actor,
             )
     return share
@@ -32,7 +31,7 @@ def student_unshare(*, student: Student, user, actor=None) -> None:
         with translation.override("nl"):  # the timeline is a record: always Dutch
             timeline_add(
                 student=student,
-                kind=TimelineEvent.Kind.ASSIGNED,
-                summary=_("Niet meer gedeeld met stagiair %(name)s") % {"name": user.full_name},
+                event="unshared_with_stagiair",
+                data={"name": user.full_name},
                 actor=actor,
             )

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ConsentConfig(AppConfig):
     name = "consent"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from consent import timeline  # noqa: F401  (registers how consent events read)

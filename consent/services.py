@@ -7,14 +7,14 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Region
-from consent.models import ConsentRecord, ConsentText, CurrentConsent, Purpose, Status
+from consent.models import ConsentRecord, ConsentText, CurrentConsent, Status
 from consent.selectors import GUIDING_PURPOSES, needs_representative
 from consent.signals import consent_withdrawn
-from students.models import Outcome, Student, TimelineEvent
+from students.models import Outcome, Student
 from students.services import timeline_add
 
 
@@ -56,8 +56,7 @@ def consent_record(
     )
     timeline_add(
         student=student,
-        kind=TimelineEvent.Kind.CONSENT,
-        summary=f"{Purpose(purpose).label}: {Status(status).label.lower()}",
+        event="consent_answered",
         actor=recorded_by,
         data={"purpose": purpose, "status": status, "record": str(record.code)},
         at=record.answered_at,
@@ -159,18 +158,14 @@ def consent_withdraw(
         )
     if records:
         erase_after = erase_date_update(student=student)
-        # The timeline is a record, written in Dutch whatever language the user works in.
-        with translation.override("nl"):
-            labels = ", ".join(str(Purpose(r.purpose).label) for r in records)
-            summary = _("Toestemming ingetrokken (%(purposes)s): gaat direct in.") % {"purposes": labels}
-            if erase_after:
-                summary += " " + _("Wordt gewist na %(date)s.") % {"date": erase_after.strftime("%d-%m-%Y")}
         timeline_add(
             student=student,
-            kind=TimelineEvent.Kind.PRIVACY,
-            summary=summary,
+            event="consent_withdrawn",
             actor=recorded_by,
-            data={"withdrawn": [r.purpose for r in records], "erase_after": str(erase_after or "")},
+            data={
+                "withdrawn": [r.purpose for r in records],
+                "erase_after": erase_after.isoformat() if erase_after else "",
+            },
         )
         consent_withdrawn.send(
             sender=ConsentRecord, student=student, purposes=[r.purpose for r in records], actor=recorded_by

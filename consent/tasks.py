@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from accounts.models import Membership, Role
 from consent.models import ConsentRecord, ConsentRenewalReminder, CurrentConsent, Purpose, Status
 from students.access import students_visible_to
-from students.models import Student, TimelineEvent
+from students.models import Student
 from students.services import timeline_add
 
 logger = logging.getLogger(__name__)
@@ -102,9 +102,8 @@ def renewal_remind(student_id: int, day: dt.date | None = None) -> int:
         purposes = [str(Purpose(r.purpose).label) for r in claimed]
         timeline_add(
             student=student,
-            kind=TimelineEvent.Kind.CONSENT,
-            summary="Toestemming vernieuwen (18 jaar): " + ", ".join(purposes),
-            data={"renewal": [str(r.code) for r in claimed]},
+            event="consent_renewal_due",
+            data={"renewal": [str(r.code) for r in claimed], "purposes": [r.purpose for r in claimed]},
         )
         if recipient is not None and recipient.email:
             transaction.on_commit(lambda: _send(student, recipient, purposes, [r.pk for r in claimed]))

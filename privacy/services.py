@@ -21,6 +21,7 @@ from audit.models import Action
 from audit.services import access_log
 from coaching.models import CheckIn, CloseReason, Trajectory
 from students.models import Outcome, Student, TimelineEvent
+from students.services import timeline_add
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ def _blank_timeline(student: Student) -> int:
         labels = {kind.value: str(kind.label) for kind in TimelineEvent.Kind}
     return TimelineEvent.objects.filter(student=student).update(
         summary=Case(*[When(kind=k, then=Value(v)) for k, v in labels.items()], default=Value(ERASED_NAME)),
+        event="",
         data={},
     )
 
@@ -139,9 +141,7 @@ def student_erase(*, student_id: int, actor=None, request=None, reason: str) -> 
     open_trajectories.update(closed_at=timezone.now(), close_reason=CloseReason.ERASED)
     touched = _blank_related(student)
     touched["students.TimelineEvent"] = _blank_timeline(student)
-    TimelineEvent.objects.create(
-        student=student, at=timezone.now(), kind=TimelineEvent.Kind.PRIVACY, summary="Gegevens gewist", actor=None
-    )
+    timeline_add(student=student, event="record_erased")
     detail = f"{reason}; " + ", ".join(f"{label}: {n}" for label, n in sorted(touched.items()) if n)
     access_log(
         request=request,
@@ -181,12 +181,10 @@ def erasure_request(*, student: Student, request, actor) -> bool:
 def correction_request_record(*, student: Student, request, what: str) -> None:
     """The young person asked to correct data (AVG art. 16). The request is kept on the
     student's timeline (erased with the record); the access log says only that it happened."""
-    from students.services import timeline_add
-
     timeline_add(
         student=student,
-        kind=TimelineEvent.Kind.PRIVACY,
-        summary=f"Correctieverzoek: {what}"[:300],
+        event="correction_requested",
+        data={"what": what[:300]},
         actor=request.user,
     )
     access_log(request=request, action=Action.CHANGE, student=student, detail="correctieverzoek vastgelegd")

@@ -4,6 +4,7 @@ shared with the import."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +15,6 @@ from students import parsing, validators
 from students.import_fields import FIELDS
 from students.models import Handover, Student, SupportNeed
 from students.services import EDITABLE_FIELDS
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 class DateInput(forms.DateInput):
@@ -157,8 +156,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("Het bestand is groter dan 10 MB."))
+        if upload.size > settings.KWINT_MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _("Het bestand is groter dan %(mb)s MB.") % {"mb": settings.KWINT_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
         return upload
 
 

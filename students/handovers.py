@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role
 from students.access import purpose_for_organisation
-from students.models import Handover, Purpose, Student, TimelineEvent
+from students.models import Handover, Purpose, Student
 from students.selectors import has_consent
 from students.services import student_assign, timeline_add
 
@@ -61,9 +61,7 @@ def handover_save(*, student: Student, actor, data: dict) -> Handover:
         handover.created_by = actor
     handover.save()
     if created:
-        timeline_add(
-            student=student, kind=TimelineEvent.Kind.HANDOVER, summary="Warme overdracht gestart (concept)", actor=actor
-        )
+        timeline_add(student=student, event="handover_started", actor=actor)
     return handover
 
 
@@ -123,10 +121,9 @@ def handover_offer(
     receiver = f"{coach.full_name} ({organisation.name})" if coach else organisation.name
     timeline_add(
         student=student,
-        kind=TimelineEvent.Kind.HANDOVER,
-        summary=f"Warme overdracht aangeboden aan {receiver}",
+        event="handover_offered",
         actor=actor,
-        data={"handover": str(handover.code), "organisation": str(organisation.code)},
+        data={"handover": str(handover.code), "organisation": str(organisation.code), "receiver": str(receiver)},
     )
     return handover
 
@@ -177,10 +174,9 @@ def handover_accept(*, handover: Handover, actor, coach) -> Handover:
     handover.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     timeline_add(
         student=student,
-        kind=TimelineEvent.Kind.HANDOVER,
-        summary=f"Warme overdracht geaccepteerd door {handover.to_organisation.name}",
+        event="handover_accepted",
         actor=actor,
-        data={"handover": str(handover.code)},
+        data={"handover": str(handover.code), "organisation_name": handover.to_organisation.name},
     )
     student_assign(student=student, organisation=handover.to_organisation, coach=coach, actor=actor)
     _notify_sender(handover)
@@ -198,10 +194,9 @@ def handover_decline(*, handover: Handover, actor, reason: str) -> Handover:
     handover.save(update_fields=["status", "decided_by", "decided_at", "decline_reason", "updated_at"])
     timeline_add(
         student=handover.student,
-        kind=TimelineEvent.Kind.HANDOVER,
-        summary=f"Warme overdracht afgewezen door {handover.to_organisation.name}",
+        event="handover_declined",
         actor=actor,
-        data={"handover": str(handover.code)},
+        data={"handover": str(handover.code), "organisation_name": handover.to_organisation.name},
     )
     _notify_sender(handover)
     return handover
@@ -218,10 +213,9 @@ def handover_withdraw(*, handover: Handover, actor) -> Handover:
     handover.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     timeline_add(
         student=handover.student,
-        kind=TimelineEvent.Kind.HANDOVER,
-        summary=f"Aanbod van de warme overdracht aan {organisation.name} ingetrokken",
+        event="handover_offer_withdrawn",
         actor=actor,
-        data={"handover": str(handover.code)},
+        data={"handover": str(handover.code), "organisation_name": organisation.name},
     )
     return handover
 

@@ -19,6 +19,7 @@ from kwint.lib import spreadsheet
 from students.import_fields import FIELDS_BY_NAME
 from students.importing import ImportStateError, chunks, line_of, preview_counts
 from students.models import ImportBatch, Student, TimelineEvent
+from students.services import timeline_event
 
 
 def _apply(student: Student, values: dict) -> None:
@@ -90,23 +91,16 @@ def import_confirm(*, batch: ImportBatch, user, decisions: dict[int, str] | None
 
         source = batch.filename
         events = [
-            TimelineEvent(
-                student=s,
-                at=now,
-                kind=TimelineEvent.Kind.IMPORTED,
-                actor=user,
-                summary=_("Aangemaakt via import (%(file)s)") % {"file": source},
-                data={"batch": str(batch.code)},
+            timeline_event(
+                student=s, at=now, event="student_imported", actor=user, data={"batch": str(batch.code), "file": source}
             )
             for s in new_students
         ] + [
-            TimelineEvent(
+            timeline_event(
                 student=s,
                 at=now,
-                kind=TimelineEvent.Kind.IMPORTED,
+                event="student_import_updated",
                 actor=user,
-                summary=_("Bijgewerkt via import: %(fields)s")
-                % {"fields": ", ".join(str(FIELDS_BY_NAME[f].label).lower() for f in changes)},
                 data={"batch": str(batch.code), "fields": changes},
             )
             for s, changes in changed

@@ -292,7 +292,11 @@ class TimelineEvent(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="timeline")
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    summary = models.CharField(max_length=300)
+    # What happened, by name; `data` holds its details. The sentence is rendered when shown,
+    # in the reader's language (`students.timeline`). Empty on rows from before that, and on
+    # rows blanked by the erasure: those show `summary`.
+    event = models.CharField(max_length=50, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -303,7 +307,9 @@ class TimelineEvent(models.Model):
         indexes = [models.Index(fields=["student", "-at"], name="timeline_student_at_idx")]
 
     def __str__(self) -> str:
-        return self.summary
+        # The readable sentence is `students.timeline.render(event)` (template filter
+        # `timeline_text`): it needs the registry of the apps above this one.
+        return self.event or self.summary
 
 
 class Handover(models.Model):

@@ -7,15 +7,22 @@ from django.utils import timezone
 
 from students.models import Student, TimelineEvent
 from students.signals import student_assigned
+from students.timeline import event_kind
 
 
-def timeline_add(
-    *, student: Student, kind: str, summary: str, actor=None, data: dict | None = None, at=None
-) -> TimelineEvent:
-    """Append one event to the student's timeline."""
-    return TimelineEvent.objects.create(
-        student=student, kind=kind, summary=summary[:300], actor=actor, data=data or {}, at=at or timezone.now()
+def timeline_event(*, student: Student, event: str, data: dict | None = None, actor=None, at=None) -> TimelineEvent:
+    """An unsaved timeline event (for bulk inserts); `event` must be registered in an app's
+    `timeline.py`, so every entry can be rendered in the reader's language."""
+    return TimelineEvent(
+        student=student, event=event, kind=event_kind(event), data=data or {}, actor=actor, at=at or timezone.now()
     )
+
+
+def timeline_add(*, student: Student, event: str, data: dict | None = None, actor=None, at=None) -> TimelineEvent:
+    """Append one event to the student's timeline."""
+    entry = timeline_event(student=student, event=event, data=data, actor=actor, at=at)
+    entry.save()
+    return entry
 
 
 @transaction.atomic
@@ -29,16 +36,16 @@ def student_assign(*, student: Student, organisation, coach, actor=None) -> Stud
     student.guiding_organisation = organisation
     student.coach = coach
     student.save(update_fields=["guiding_organisation", "coach", "updated_at"])
-    if coach is not None:
-        summary = f"Coach toegewezen: {coach.full_name} ({organisation.name})"
-    else:
-        summary = f"Begeleiding bij {organisation.name}, nog zonder coach"
     timeline_add(
         student=student,
-        kind=TimelineEvent.Kind.ASSIGNED,
-        summary=summary,
+        event="coach_assigned",
         actor=actor,
-        data={"organisation": str(organisation.code), "coach": str(coach.code) if coach else None},
+        data={
+            "organisation": str(organisation.code),
+            "organisation_name": organisation.name,
+            "coach": str(coach.code) if coach else None,
+            "coach_name": coach.full_name if coach else "",
+        },
     )
     student_assigned.send(
         sender=Student,
@@ -92,7 +99,7 @@ def student_create(*, school, actor, data: dict) -> Student:
     student = Student(school=school, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     student.region_id = _region_for(student)
     student.save()
-    timeline_add(student=student, kind=TimelineEvent.Kind.CREATED, summary="Handmatig aangemaakt", actor=actor)
+    timeline_add(student=student, event="student_created", data={"source": "manual"}, actor=actor)
     return student
 
 
@@ -110,12 +117,5 @@ def student_update(*, student: Student, actor, data: dict) -> list[str]:
         return []
     student.region_id = _region_for(student)
     student.save()
-    labels = ", ".join(str(Student._meta.get_field(f).verbose_name) for f in changed)
-    timeline_add(
-        student=student,
-        kind=TimelineEvent.Kind.UPDATED,
-        summary=f"Gewijzigd: {labels}",
-        actor=actor,
-        data={"fields": changed},
-    )
+    timeline_add(student=student, event="student_updated", actor=actor, data={"fields": changed})
     return changed

@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from students.models import Level, Student, SupportNeed, TimelineEvent
+from students.models import Student, TimelineEvent
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,3 @@ def _handover_offer_withdrawn(data: dict) -> str:
 @register("record_erased", kind=K.PRIVACY)
 def _record_erased(data: dict) -> str:
     return _("Gegevens gewist")
-
-
-# Kept importable for renderers elsewhere that show levels or support needs.
-__all__ = ["Level", "SupportNeed", "choice_label", "event_kind", "local_text", "register", "render", "text_date"]

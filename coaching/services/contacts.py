@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import (
@@ -19,7 +19,7 @@ from coaching.models import (
 from coaching.services.schedule import due_checkin
 from coaching.services.situations import situation_record
 from coaching.services.support import support_action_add
-from students.models import Student, TimelineEvent
+from students.models import Student
 from students.services import timeline_add
 
 
@@ -66,18 +66,9 @@ def contact_log(
             discussed=discussed,
             next_steps=next_steps,
         )
-        with translation.override("nl"):  # the timeline is a record: always Dutch
-            timeline_add(
-                student=student,
-                kind=TimelineEvent.Kind.CONTACT,
-                summary=_("Contact via %(channel)s: %(result)s")
-                % {
-                    "channel": contact.get_channel_display().lower(),
-                    "result": _("bereikt") if reached else _("niet bereikt"),
-                },
-                actor=author,
-                at=at,
-            )
+        timeline_add(
+            student=student, event="contact_logged", data={"channel": channel, "reached": reached}, actor=author, at=at
+        )
         if situation:
             situation_record(
                 student=student,

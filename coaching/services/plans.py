@@ -21,6 +21,8 @@ def followup_plans_ensure(*, organisation: Organisation) -> list[FollowUpPlan]:
             defaults={
                 "kind": spec["kind"],
                 "description": spec["description"],
+                "name_en": spec["name_en"],
+                "description_en": spec["description_en"],
                 "rules": spec["rules"],
                 "is_default": spec.get("is_default", False),
             },

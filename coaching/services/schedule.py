@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import (
@@ -14,7 +14,7 @@ from coaching.models import (
     Trajectory,
 )
 from coaching.schedule import generate_schedule
-from students.models import Student, TimelineEvent
+from students.models import Student
 from students.services import timeline_add
 
 # A reached contact completes the earliest open check-in due up to this many days ahead:
@@ -77,13 +77,7 @@ def checkin_add(*, trajectory: Trajectory, due_date: dt.date, actor=None) -> Che
         raise ValidationError(_("Dit traject is afgesloten."))
     _check_future(due_date, trajectory)
     checkin = CheckIn.objects.create(trajectory=trajectory, coach=trajectory.coach, due_date=due_date, is_manual=True)
-    with translation.override("nl"):  # the timeline is a record: always Dutch
-        timeline_add(
-            student=trajectory.student,
-            kind=TimelineEvent.Kind.CHECKIN,
-            summary=_("Contactmoment toegevoegd op %(date)s") % {"date": due_date.strftime("%d-%m-%Y")},
-            actor=actor,
-        )
+    timeline_add(student=trajectory.student, event="checkin_added", data={"date": due_date.isoformat()}, actor=actor)
     return checkin
 
 
@@ -98,14 +92,12 @@ def checkin_move(*, checkin: CheckIn, due_date: dt.date, actor=None) -> CheckIn:
     checkin.due_date = due_date
     checkin.is_manual = True
     checkin.save(update_fields=["due_date", "is_manual"])
-    with translation.override("nl"):  # the timeline is a record: always Dutch
-        timeline_add(
-            student=checkin.trajectory.student,
-            kind=TimelineEvent.Kind.CHECKIN,
-            summary=_("Contactmoment verplaatst van %(old)s naar %(new)s")
-            % {"old": old.strftime("%d-%m-%Y"), "new": due_date.strftime("%d-%m-%Y")},
-            actor=actor,
-        )
+    timeline_add(
+        student=checkin.trajectory.student,
+        event="checkin_moved",
+        data={"old": old.isoformat(), "new": due_date.isoformat()},
+        actor=actor,
+    )
     return checkin
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coaching.models import (
@@ -15,7 +14,7 @@ from coaching.models import (
     SituationRecord,
 )
 from coaching.selectors import open_trajectory
-from students.models import Student, TimelineEvent
+from students.models import Student
 from students.services import timeline_add
 
 
@@ -55,9 +54,10 @@ def situation_record(
             measurement_month=measurement_month,
             recorded_by=recorded_by,
         )
-        with translation.override("nl"):  # the timeline is a record: always Dutch
-            summary = _("Situatie: %(kind)s") % {"kind": record.get_kind_display()}
-            if measurement_month:
-                summary += " " + _("(meetmoment %(m)s maanden)") % {"m": measurement_month}
-        timeline_add(student=student, kind=TimelineEvent.Kind.SITUATION, summary=summary, actor=recorded_by)
+        timeline_add(
+            student=student,
+            event="situation_recorded",
+            data={"kind": kind, "measurement_month": measurement_month},
+            actor=recorded_by,
+        )
     return record

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coaching.models import (
@@ -12,7 +11,7 @@ from coaching.models import (
 )
 from coaching.selectors import open_trajectory
 from coaching.services.schedule import _today
-from students.models import Student, TimelineEvent
+from students.models import Student
 from students.services import timeline_add
 
 
@@ -35,14 +34,7 @@ def support_action_add(
         note=note,
         created_by=actor,
     )
-    with translation.override("nl"):  # the timeline is a record: always Dutch
-        timeline_add(
-            student=student,
-            kind=TimelineEvent.Kind.SUPPORT,
-            summary=_("Begeleidingsaanbod: %(kind)s (%(status)s)")
-            % {"kind": action.get_kind_display(), "status": action.get_status_display()},
-            actor=actor,
-        )
+    timeline_add(student=student, event="support_added", data={"kind": kind, "status": status}, actor=actor)
     return action
 
 
@@ -53,12 +45,7 @@ def support_action_update(*, action: SupportAction, status: str, actor=None) -> 
     action.status = status
     action.ended_on = None if status in SupportAction.OPEN_STATUSES else _today()
     action.save(update_fields=["status", "ended_on"])
-    with translation.override("nl"):  # the timeline is a record: always Dutch
-        timeline_add(
-            student=action.student,
-            kind=TimelineEvent.Kind.SUPPORT,
-            summary=_("Begeleidingsaanbod %(kind)s: %(status)s")
-            % {"kind": action.get_kind_display(), "status": action.get_status_display()},
-            actor=actor,
-        )
+    timeline_add(
+        student=action.student, event="support_updated", data={"kind": action.kind, "status": status}, actor=actor
+    )
     return action

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
@@ -21,7 +21,7 @@ from coaching.services.plans import _default_plan
 from coaching.services.schedule import _today, diploma_date_of, schedule_regenerate
 from coaching.services.situations import situation_record
 from students.access import purpose_for_organisation
-from students.models import Student, TimelineEvent
+from students.models import Student
 from students.selectors import has_consent
 from students.services import timeline_add
 
@@ -44,14 +44,12 @@ def trajectory_start(
         end_date=end_date_for(diploma),
     )
     schedule_regenerate(trajectory=trajectory, today=today)
-    with translation.override("nl"):  # the timeline is a record: always Dutch
-        timeline_add(
-            student=student,
-            kind=TimelineEvent.Kind.CHECKIN,
-            summary=_("Contactplan %(plan)s gestart (tot %(end)s)")
-            % {"plan": trajectory.plan.name, "end": trajectory.end_date.strftime("%d-%m-%Y")},
-            actor=actor,
-        )
+    timeline_add(
+        student=student,
+        event="plan_started",
+        data={"plan": trajectory.plan.names, "end": trajectory.end_date.isoformat()},
+        actor=actor,
+    )
     return trajectory
 
 
@@ -90,13 +88,7 @@ def trajectory_switch_plan(*, trajectory: Trajectory, plan: FollowUpPlan, actor=
     trajectory.plan = plan
     trajectory.save(update_fields=["plan"])
     schedule_regenerate(trajectory=trajectory)
-    with translation.override("nl"):  # the timeline is a record: always Dutch
-        timeline_add(
-            student=trajectory.student,
-            kind=TimelineEvent.Kind.CHECKIN,
-            summary=_("Contactplan gewijzigd naar %(plan)s") % {"plan": plan.name},
-            actor=actor,
-        )
+    timeline_add(student=trajectory.student, event="plan_changed", data={"plan": plan.names}, actor=actor)
     return trajectory
 
 
@@ -115,13 +107,7 @@ def trajectory_close(*, trajectory: Trajectory, reason: str, situation: dict, ac
     trajectory.closed_by = actor
     trajectory.save(update_fields=["closed_at", "close_reason", "final_situation", "closed_by"])
     trajectory.checkins.filter(status=CheckIn.Status.PLANNED).update(status=CheckIn.Status.CANCELLED)
-    with translation.override("nl"):  # the timeline is a record: always Dutch
-        timeline_add(
-            student=trajectory.student,
-            kind=TimelineEvent.Kind.CLOSED,
-            summary=_("Traject afgesloten: %(reason)s") % {"reason": trajectory.get_close_reason_display()},
-            actor=actor,
-        )
+    timeline_add(student=trajectory.student, event="trajectory_closed", data={"reason": reason}, actor=actor)
     return trajectory
 
 

@@ -21,6 +21,7 @@ from consent.services import (
 )
 from students.access import students_visible_to
 from students.models import Outcome, TimelineEvent
+from students.timeline import render
 from tests.consent.factories import birthday_years_ago, make_student, publish_texts
 from tests.factories import ConsentTextFactory, OrganisationFactory, StudentFactory, give_consent
 
@@ -87,9 +88,9 @@ def test_withdrawal_takes_effect_at_once_and_sets_the_erase_date(cast, settings)
     consent_withdraw(student=student, purposes=[Purpose.CONTACT], method=ConsentRecord.Method.PHONE)
     student.refresh_from_db()
     assert student.erase_after == timezone.localdate() + dt.timedelta(days=30)
-    assert TimelineEvent.objects.filter(
-        student=student, kind=TimelineEvent.Kind.PRIVACY, summary__contains="direct"
-    ).exists()
+    event = TimelineEvent.objects.filter(student=student, event="consent_withdrawn").first()  # the latest
+    assert event.kind == TimelineEvent.Kind.PRIVACY
+    assert "gaat direct in" in render(event) and "Wordt gewist na" in render(event)
 
 
 def test_no_erase_date_while_the_student_is_still_at_school(cast):

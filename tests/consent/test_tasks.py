@@ -50,7 +50,7 @@ def test_the_sweep_reminds_the_coach_once_per_student_and_is_idempotent(
     with django_capture_on_commit_callbacks(execute=True):
         assert renewal_sweep() == 0
     assert len(mail.outbox) == 1
-    assert TimelineEvent.objects.filter(student=student, summary__startswith="Toestemming vernieuwen").count() == 1
+    assert TimelineEvent.objects.filter(student=student, event="consent_renewal_due").count() == 1
 
 
 def test_without_a_coach_the_zorgcoordinator_is_reminded(cast, texts, django_capture_on_commit_callbacks):

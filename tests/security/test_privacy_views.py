@@ -124,7 +124,7 @@ def test_a_correction_request_is_recorded_and_leads_to_the_edit_page(login, cast
     response = client.post(reverse("privacy:correction", args=[student.code]), {"what": "Postcode klopt niet"})
     assert response.status_code == 302
     assert str(student.code) in response["Location"]
-    assert student.timeline.filter(summary__contains="Postcode klopt niet").exists()
+    assert student.timeline.filter(event="correction_requested", data__what="Postcode klopt niet").exists()
     assert AccessLogEntry.objects.filter(student_code=student.code, detail="correctieverzoek vastgelegd").exists()
 
 

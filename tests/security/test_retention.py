@@ -21,6 +21,7 @@ from students.retention import (
     student_retention,
 )
 from students.services import timeline_add
+from students.timeline import render
 from tests.factories import HandoverFactory, StudentFactory, give_consent
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,11 @@ def due_student(cast, days):
     give_consent(s, Purpose.SHARING, Status.REFUSED)
     ConsentRecord.objects.filter(student=s).update(representative_name="", note="")  # allowed by the trigger
     HandoverFactory(student=s, what_works="Rustig uitleggen", own_words_wants="Ik wil kok worden", risks="schulden")
-    timeline_add(student=s, kind=TimelineEvent.Kind.CONTACT, summary="Gebeld met Özlem over haar stage")
+    # A row from before events had names (a finished sentence), and one whose data names her.
+    TimelineEvent.objects.create(
+        student=s, kind=TimelineEvent.Kind.CONTACT, summary="Gebeld met Özlem over haar stage", at=timezone.now()
+    )
+    timeline_add(student=s, event="correction_requested", data={"what": "Özlem heet voortaan Ozzy"})
     return s
 
 
@@ -137,6 +142,7 @@ def test_the_sweep_pseudonymises_what_is_due_and_keeps_the_facts(due_student, ca
     handover = Handover.objects.get(student=s)
     assert (handover.what_works, handover.own_words_wants, handover.risks) == ("", "", "")
     assert not TimelineEvent.objects.filter(student=s, summary__icontains="Özlem").exists()
+    assert not any("Özlem" in render(e) or "Özlem" in str(e.data) for e in TimelineEvent.objects.filter(student=s))
     assert ConsentRecord.objects.filter(student=s).count() == 1  # the proof stays, without names
     entry = AccessLogEntry.objects.get(action=Action.ERASE, student_code=s.code)
     assert "Özlem" not in entry.detail and "Amico" not in entry.detail

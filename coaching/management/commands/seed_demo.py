@@ -19,7 +19,7 @@ from accounts.models import CoachKind, Membership, Municipality, Organisation, R
 from coaching.demo import seed_coaching
 from consent.models import ConsentRecord, ConsentText, Purpose, Status
 from consent.services import consent_record
-from students.models import Handover, Leerweg, Outcome, Student, SupportNeed, TimelineEvent
+from students.models import Handover, Leerweg, Outcome, Student, SupportNeed
 from students.services import timeline_add
 
 DEMO_PASSWORD = "kwint-demo-2026"
@@ -350,8 +350,8 @@ class Command(BaseCommand):
             brought_in = timezone.make_aware(dt.datetime.combine(diploma_day - dt.timedelta(days=300), dt.time(9)))
             timeline_add(
                 student=student,
-                kind=TimelineEvent.Kind.CREATED,
-                summary="Aangemaakt (import schooladministratie)",
+                event="student_created",
+                data={"source": "school_administration"},
                 actor=zorg,
                 at=min(brought_in, timezone.now()),
             )
@@ -420,8 +420,8 @@ class Command(BaseCommand):
                 student.save(update_fields=["guiding_organisation", "coach"])
                 timeline_add(
                     student=student,
-                    kind=TimelineEvent.Kind.ASSIGNED,
-                    summary=f"Coach toegewezen: {coach.full_name}",
+                    event="coach_assigned",
+                    data={"organisation_name": rmc_org.name, "coach_name": coach.full_name},
                     at=handover.decided_at,
                 )
 
@@ -449,8 +449,8 @@ class Command(BaseCommand):
                 handover.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
                 timeline_add(
                     student=handover.student,
-                    kind=TimelineEvent.Kind.HANDOVER,
-                    summary="Warme overdracht afgewezen door RMC / Doorstroompunt IJssel-Vecht",
+                    event="handover_declined",
+                    data={"handover": str(handover.code), "organisation_name": handover.to_organisation.name},
                 )
         if not ours.filter(status=Handover.Status.OFFERED, to_organisation=gemeente).exists():
             handover = waiting.order_by("-student__student_number").first()
@@ -481,7 +481,7 @@ class Command(BaseCommand):
                 )
                 timeline_add(
                     student=student,
-                    kind=TimelineEvent.Kind.HANDOVER,
+                    event="handover_offered",
                     actor=zorg,
-                    summary=f"Warme overdracht aangeboden aan {doorwerk.full_name} ({school.name})",
+                    data={"receiver": f"{doorwerk.full_name} ({school.name})"},
                 )

@@ -15,7 +15,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_membership_organisation_protect'),
+        ('accounts', '0003_enrolment_link'),
     ]
 
     operations = [

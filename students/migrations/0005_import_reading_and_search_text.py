@@ -48,7 +48,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('students', '0003_currentconsent'),
+        ('students', '0004_timeline_event_name'),
     ]
 
     operations = [
