@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, Organisation
@@ -108,7 +108,19 @@ def import_parse(*, batch_id: int) -> str:
             mark_failed(batch_id, _("Dit bestand kon niet worden gelezen. Sla het opnieuw op als .xlsx of CSV."))
             return ImportBatch.State.FAILED
         return batch.state if batch else "gone"
-    batch = ImportBatch.objects.only("pk", "school", "filename", "upload").get(pk=batch_id)
+    batch = (
+        ImportBatch.objects.select_related("created_by")
+        .only("pk", "school", "filename", "upload", "created_by__language")
+        .get(pk=batch_id)
+    )
+    # The reason a file is refused is stored for the page: in the language of whoever uploaded it.
+    language = getattr(batch.created_by, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _read(batch)
+
+
+def _read(batch: ImportBatch) -> str:
+    batch_id = batch.pk
     data = bytes(batch.upload or b"")
 
     def progress(rows: int) -> None:

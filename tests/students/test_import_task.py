@@ -125,3 +125,12 @@ def test_an_unexpected_reader_error_fails_the_batch_instead_of_spinning_forever(
     assert importing.import_parse(batch_id=batch.pk) == ImportBatch.State.FAILED
     batch.refresh_from_db()
     assert batch.error == "Dit bestand kon niet worden gelezen. Sla het opnieuw op als .xlsx of CSV."
+
+
+def test_the_reason_is_stored_in_the_uploaders_language(cast):
+    cast.zorg.user.language = "en"
+    cast.zorg.user.save(update_fields=["language"])
+    batch = _receive(cast, crafted.png())
+    importing.import_parse(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.error.startswith("This is not a table but a PNG file. Kwint expects a CSV file")
