@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from celery.schedules import crontab
 
@@ -16,7 +18,12 @@ def test_heartbeat_round_trips_through_redis(celery_worker_process):
     result = heartbeat.delay()
     assert result.get(timeout=20) == "ok"
     assert result.status == "SUCCESS"
-    assert f"Task kwint.heartbeat[{result.id}] succeeded" in celery_worker_process.log()
+    # The worker stores the result before it writes its log line: wait for the line a moment.
+    line = f"Task kwint.heartbeat[{result.id}] succeeded"
+    deadline = time.monotonic() + 10
+    while line not in celery_worker_process.log() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert line in celery_worker_process.log()
 
 
 @pytest.mark.django_db(transaction=True)
