@@ -2,8 +2,7 @@
 columns → preview → confirm → result.
 
 The web process never reads the uploaded file (students.importing). The confirm runs in the
-request: it reads no file, and 5,000 rows write in about a second on PostgreSQL (see
-benchmarks/test_import_bench.py), so a task would only add a second polling page.
+request: it reads no file and its input is bounded (why, and what it costs: students.import_confirm).
 """
 
 from __future__ import annotations
