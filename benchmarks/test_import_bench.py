@@ -109,6 +109,7 @@ def test_import(cast, report, login, rows):
     "name,build",
     [
         ("lijst.xlsx", crafted.dimension_bomb),
+        ("lijst.xlsx", crafted.far_row),
         ("lijst.xlsx", lambda: crafted.zip_bomb(60)),
         ("lijst.xlsx", crafted.lying_zip_bomb),
         ("lijst.xlsx", crafted.wide_row),
@@ -116,7 +117,16 @@ def test_import(cast, report, login, rows):
         ("export.csv", crafted.random_text),
         ("export.csv", crafted.png),
     ],
-    ids=["dimension-bomb", "zip-bomb", "lying-zip-bomb", "two-million-cells", "million-columns", "random-text", "png"],
+    ids=[
+        "dimension-bomb",
+        "far-row",
+        "zip-bomb",
+        "lying-zip-bomb",
+        "two-million-cells",
+        "million-columns",
+        "random-text",
+        "png",
+    ],
 )
 def test_crafted_file(report, name, build):
     data = build()

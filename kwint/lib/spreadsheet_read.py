@@ -157,17 +157,24 @@ def _unique(headers: list[str]) -> list[str]:
     return out
 
 
-def _finish(raw_rows: Iterator[list[str]], limits: ReadLimits, clock: _Clock, progress) -> tuple[list, list, list]:
-    """Header first, then rows padded or cut to its width; stops at the row limit + 1."""
+def _finish(
+    raw_rows: Iterator[tuple[int, list[str]]], limits: ReadLimits, clock: _Clock, progress
+) -> tuple[list, list, list]:
+    """(line number, cells) pairs in; header first, then rows padded or cut to its width;
+    stops at the row limit + 1."""
     headers: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
-    for line, row in enumerate(raw_rows, start=1):
+    for count, (line, row) in enumerate(raw_rows, start=1):
+        if count % 10_000 == 0:  # blank rows count too
+            clock.check()
         if not any(row):
             continue
         if headers is None:
-            while row and not row[-1]:
-                row = row[:-1]
+            width = len(row)
+            while width and not row[width - 1]:
+                width -= 1
+            row = row[:width]
             if len(row) > limits.max_columns:
                 raise _refuse(
                     _("De kopregel heeft meer dan %(max)s kolommen. Exporteer alleen de kolommen die u nodig hebt.")
@@ -291,7 +298,7 @@ def _read_csv(data: bytes, limits: ReadLimits, clock: _Clock, progress) -> tuple
             yield row
 
     with _field_size_limit(limits.max_cell_chars):
-        headers, body, lines = _finish(rows(), limits, clock, progress)
+        headers, body, lines = _finish(enumerate(rows(), start=1), limits, clock, progress)
     if shape["rows"] and shape["fitting"] * 2 < shape["rows"]:
         raise _refuse(
             _(
@@ -402,21 +409,15 @@ def _read_xlsx(data: bytes, limits: ReadLimits, clock: _Clock, progress) -> tupl
         except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
             raise unreadable from exc
     try:
-        # read_only streams the sheet; data_only gives a formula's cached value, never the formula.
+        # read_only: the workbook's parts are read, its sheets streamed on demand (_xlsx_rows).
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise unreadable from exc
     try:
         if not workbook.worksheets:
             raise UploadError(_("Het bestand is leeg."))
-        sheet = workbook.worksheets[0]
-        # The declared dimension is whatever the file says (A1:XFD1048576); ignore it.
-        sheet.reset_dimensions()
-        # One column past the cap, so a header wider than the cap is seen and refused.
-        values = sheet.iter_rows(values_only=True, max_col=limits.max_columns + 1)
-        rows = (_xlsx_row(row, limits) for row in values)
         try:
-            return _finish(rows, limits, clock, progress)
+            return _finish(_xlsx_rows(workbook, workbook.worksheets[0], limits), limits, clock, progress)
         except (UploadError, MemoryError):
             raise
         except Exception as exc:
@@ -425,7 +426,33 @@ def _read_xlsx(data: bytes, limits: ReadLimits, clock: _Clock, progress) -> tupl
         workbook.close()
 
 
-def _xlsx_row(values, limits: ReadLimits) -> list[str]:
+def _xlsx_rows(workbook, sheet, limits: ReadLimits) -> Iterator[tuple[int, list[str]]]:
+    """The rows the sheet's XML holds, with their row numbers. The declared dimension
+    (A1:XFD1048576) is never looked at, and unlike openpyxl's iter_rows no empty row is made
+    up for a gap in the numbering (one cell at row 1,048,576 would mean a million of them).
+    Uses openpyxl's streaming sheet parser, as its read-only worksheet does (openpyxl is pinned)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    # One column past the cap, so a header wider than the cap is seen and refused.
+    width = limits.max_columns + 1
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,  # a formula's cached value, never the formula
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for index, cells in parser.parse():
+            values: list = [None] * width
+            for cell in cells:
+                if cell["column"] <= width:
+                    values[cell["column"] - 1] = cell["value"]
+            yield index, _xlsx_row(values, limits)
+
+
+def _xlsx_row(values: list, limits: ReadLimits) -> list[str]:
     row = [_cell_text(v) for v in values]
     if any(len(cell) > limits.max_cell_chars for cell in row):
         raise UploadError(_("Een cel is langer dan %(chars)s tekens.") % {"chars": _n(limits.max_cell_chars)})

@@ -68,6 +68,15 @@ def dimension_bomb(*, rows: bool = True) -> bytes:
     return xlsx([SHEET_START, b'<dimension ref="A1:XFD1048576"/><sheetData>', body, b"</sheetData></worksheet>"])
 
 
+def far_row() -> bytes:
+    """A header and one cell at Excel's last row: a million empty rows in between, on paper."""
+    rows = (
+        b'<row r="1">' + cell("A1", "Studentnummer") + cell("B1", "Achternaam") + b"</row>"
+        b'<row r="1048576">' + cell("A1048576", "1001") + cell("B1048576", "Jansen") + b"</row>"
+    )
+    return xlsx([SHEET_START, b"<sheetData>", rows, b"</sheetData></worksheet>"])
+
+
 def zip_bomb(unpacked_mb: int = 60) -> bytes:
     """Highly compressible sheet XML: ~200 KB that unpacks to `unpacked_mb` MB."""
     row = b'<row><c t="inlineStr"><is><t>aaaaaaaaaaaaaaaaaaaa</t></is></c></row>'

@@ -193,6 +193,19 @@ def test_the_dimension_bomb_without_rows_is_refused_as_empty():
     assert peak < 5 * MB
 
 
+def test_one_cell_at_excels_last_row_does_not_make_a_million_empty_rows():
+    table, peak = _peak(read_table, "lijst.xlsx", crafted.far_row())
+    assert table.rows == [["1001", "Jansen"]] and table.lines == [1_048_576]
+    assert peak < 5 * MB
+
+
+def test_a_csv_header_with_trailing_delimiters_is_trimmed_once():
+    data = ("Nr;Naam" + ";" * 99_000 + "\n1;Jan\n").encode()
+    table, peak = _peak(read_table, "export.csv", data)
+    assert table.headers == ["Nr", "Naam"] and table.rows == [["1", "Jan"]]
+    assert peak < 20 * MB
+
+
 def test_a_zip_bomb_is_refused_before_anything_is_unpacked():
     data = crafted.zip_bomb(60)
     assert len(data) < 300_000  # 60 MB of sheet XML in a quarter MB
