@@ -104,7 +104,9 @@ def main_pages(world: DemoWorld) -> list[MainPage]:
         MainPage("beheer@kwint.demo", "consent-text", reverse("consent:text_detail", args=[text])),
     ]
     if incoming is not None:
-        pages.append(MainPage("rmc@kwint.demo", "handover-review", reverse("students:handover_review", args=[incoming.code])))
+        pages.append(
+            MainPage("rmc@kwint.demo", "handover-review", reverse("students:handover_review", args=[incoming.code]))
+        )
     return pages
 
 
