@@ -17,7 +17,8 @@ from audit.models import AccessLogEntry
 from kwint.lib.dates import short_date, short_datetime
 from privacy.services import related_models_of_student
 from students.access import students_visible_to
-from students.models import Student
+from students.models import Student, SupportNeed, TimelineEvent
+from students.timeline import render as timeline_render
 
 SEARCH_ROLES = (Role.COORDINATOR, Role.ZORGCOORDINATOR)
 
@@ -101,6 +102,43 @@ def erasure_due_elsewhere_count(membership: Membership, *, days: int = 30) -> in
     )
 
 
+# What the log stores in `detail` as a code (the permission a view asked for, an internal step):
+# readers get words, in their own language. Older rows keep whatever text they hold.
+LOG_DETAILS = {
+    "view": gettext_lazy("dossier bekeken"),
+    "edit": gettext_lazy("gegevens of overdracht"),
+    "consent": gettext_lazy("toestemming vastleggen"),
+    "log_contact": gettext_lazy("contact, situatie of begeleidingsaanbod"),
+    "assign": gettext_lazy("coach toewijzen"),
+    "privacy": gettext_lazy("privacy (inzage, correctie, wissen)"),
+    "handover_bulk": gettext_lazy("overdracht aangeboden (groep)"),
+    "handover_accept": gettext_lazy("overdracht geaccepteerd"),
+    "handover_decline": gettext_lazy("overdracht afgewezen"),
+    "errors": gettext_lazy("foutenbestand van de import"),
+    # Stored as Dutch sentences: the same words, translated for an English reader.
+    "antwoord via persoonlijke link": gettext_lazy("antwoord via persoonlijke link"),
+    "ingetrokken via persoonlijke link": gettext_lazy("ingetrokken via persoonlijke link"),
+    "overzicht wie heeft dit dossier bekeken": gettext_lazy("overzicht wie heeft dit dossier bekeken"),
+    "inzage (HTML)": gettext_lazy("inzage (HTML)"),
+    "inzage (JSON)": gettext_lazy("inzage (JSON)"),
+    "correctieverzoek": gettext_lazy("correctieverzoek"),
+    "correctieverzoek vastgelegd": gettext_lazy("correctieverzoek vastgelegd"),
+    "wisverzoek": gettext_lazy("wisverzoek"),
+    "wisverzoek geweigerd: wettelijke bewaarplicht": gettext_lazy("wisverzoek geweigerd: wettelijke bewaarplicht"),
+    "uitnodiging verstuurd": gettext_lazy("uitnodiging verstuurd"),
+    "geactiveerd": gettext_lazy("geactiveerd"),
+    "gedeactiveerd": gettext_lazy("gedeactiveerd"),
+    "tweede factor ingesteld": gettext_lazy("tweede factor ingesteld"),
+    "nieuwe herstelcodes": gettext_lazy("nieuwe herstelcodes"),
+    "hersteld": gettext_lazy("hersteld"),
+    "beëindigd": gettext_lazy("beëindigd"),
+}
+
+
+def log_detail_label(detail: str) -> str:
+    return str(LOG_DETAILS.get(detail, detail))
+
+
 # --- inzage -----------------------------------------------------------------------------------
 
 
@@ -141,15 +179,20 @@ _FIELD_LABELS = {
     "trajectory": gettext_lazy("traject"),
     "completed_at": gettext_lazy("afgerond op"),
     "completed_by": gettext_lazy("afgerond met"),
+    "event": gettext_lazy("gebeurtenis"),
 }
 _MODEL_TITLES = {
     "students.timelineevent": gettext_lazy("tijdlijn"),
     "students.studentshare": gettext_lazy("gedeeld met stagiairs"),
-    "consent.currentconsent": gettext_lazy("huidige toestemming per doel"),
+    "students.currentconsent": gettext_lazy("huidige toestemming per doel"),
     "coaching.contactrevision": gettext_lazy("eerdere versies van contactnotities"),
 }
-# Internal identifiers and machine data: in the JSON file, not on the printed page.
-_TECHNICAL = {"code", "data"}
+# Internal identifiers and machine data: in the JSON file, not on the printed page. The
+# timeline's event name is internal too: its row reads as the sentence it stands for.
+_TECHNICAL = {"code", "data", "event"}
+# Stored codes without choices on the field: printed as their label, never as the code
+# ("Wonen, Werk", not "housing, work").
+_VALUE_CHOICES = {"support_needs": SupportNeed, "role": Role}
 
 
 def _label(f: models.Field) -> str:
@@ -173,6 +216,10 @@ def _display(obj, f: models.Field) -> str:
         return "" if related is None else str(related)
     if f.choices:
         return str(getattr(obj, f"get_{f.name}_display")())
+    if isinstance(obj, TimelineEvent) and f.name == "summary":
+        return timeline_render(obj)
+    if isinstance(obj, AccessLogEntry) and f.name == "detail":
+        return log_detail_label(obj.detail)
     value = getattr(obj, f.attname)
     if value is None:
         return ""
@@ -182,10 +229,11 @@ def _display(obj, f: models.Field) -> str:
         return short_datetime(value)
     if isinstance(value, dt.date):
         return short_date(value)
+    choices = dict(_VALUE_CHOICES[f.name].choices) if f.name in _VALUE_CHOICES else {}
     if isinstance(value, list):
-        # A list of choices (support needs): their labels, never the stored codes.
-        choices = dict(getattr(getattr(f, "base_field", None), "choices", None) or [])
         return ", ".join(str(choices.get(v, v)) for v in value)
+    if choices:
+        return str(choices.get(value, value))
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     return str(value)

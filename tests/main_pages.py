@@ -73,7 +73,9 @@ def main_pages(world: DemoWorld) -> list[MainPage]:
     region = Region.objects.get(name="IJssel-Vecht").code
     managed = User.objects.get(email="coach@kwint.demo").code
     text = ConsentText.objects.order_by("pk").first().code
-    incoming = Handover.objects.filter(status=Handover.Status.OFFERED, to_organisation__kind="rmc").first()
+    incoming = Handover.objects.filter(
+        status=Handover.Status.OFFERED, to_organisation__name="RMC / Doorstroompunt IJssel-Vecht"
+    ).first()
     pages = [
         MainPage(PUBLIC, "login", reverse("login")),
         MainPage(PUBLIC, "consent-answer", reverse("consent:public_answer", args=[world.answer_token])),
@@ -144,22 +146,37 @@ class _TextParser(HTMLParser):
         super().__init__()
         self.parts: list[str] = []
         self._skipping = 0
-        self._title = False
+        self._language = ""
+        # A part marked as written in another language (lang="nl" on an English page, the
+        # WCAG "language of parts"): not the interface's language, so not checked.
+        self._foreign: list[list] = []
 
     def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "html":
+            self._language = attributes.get("lang", "")
+        if self._foreign and tag == self._foreign[-1][0]:
+            self._foreign[-1][1] += 1
+        elif attributes.get("lang") and tag != "html" and attributes["lang"] != self._language:
+            self._foreign.append([tag, 1])
         if tag in self.SKIP:
             self._skipping += 1
-        attributes = dict(attrs)
+        if self._foreign:
+            return
         self.parts += [v for k, v in attributes.items() if k in self.ATTRIBUTES and v]
         if tag == "input" and attributes.get("type") in {"submit", "button"} and attributes.get("value"):
             self.parts.append(attributes["value"])
 
     def handle_endtag(self, tag):
+        if self._foreign and tag == self._foreign[-1][0]:
+            self._foreign[-1][1] -= 1
+            if not self._foreign[-1][1]:
+                self._foreign.pop()
         if tag in self.SKIP and self._skipping:
             self._skipping -= 1
 
     def handle_data(self, data):
-        if not self._skipping and data.strip():
+        if not self._skipping and not self._foreign and data.strip():
             self.parts.append(data.strip())
 
 
@@ -175,6 +192,9 @@ def data_strings() -> list[str]:
     the reader's language. Longest first, so a name is removed before a word inside it."""
     found: set[str] = set()
     for model in apps.get_models():
+        # Kwint's records; the access log's own columns (action codes) are no free text.
+        if model._meta.app_label not in {"accounts", "students", "consent", "coaching", "privacy"}:
+            continue
         names = {f.name for f in model._meta.concrete_fields}
         fields = [
             f.name
@@ -187,5 +207,12 @@ def data_strings() -> list[str]:
         if not fields:
             continue
         for row in model._base_manager.values_list(*fields):
-            found |= {value for value in row if isinstance(value, str) and len(value) > 1}
+            found |= {value.strip() for value in row if isinstance(value, str) and len(value.strip()) > 2}
     return sorted(found, key=len, reverse=True)
+
+
+def without_data(text: str, data: list[str]) -> str:
+    """The page's text with every name and free text from the database blanked out."""
+    for value in data:
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "⟨…⟩", text)
+    return text

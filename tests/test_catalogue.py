@@ -44,6 +44,21 @@ def source_files(*suffixes: str):
             yield path
 
 
+def test_gettext_is_never_imported_under_a_name_makemessages_cannot_see():
+    # `gettext_lazy as _lazy` hid the column "Verwacht diploma" from makemessages (xgettext
+    # only knows the standard names): it stayed Dutch in English.
+    hidden = []
+    for path in source_files(".py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                hidden += [
+                    f"{path.relative_to(ROOT)}: {a.name} as {a.asname}"
+                    for a in node.names
+                    if a.asname not in (None, "_")
+                ]
+    assert not hidden, f"import under its own name (or as _): {hidden}"
+
+
 def python_messages(path: Path) -> set[tuple[str | None, str]]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
