@@ -24,6 +24,23 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   }
+  // A table wider than the screen scrolls sideways: keyboard users must be able to reach and
+  // scroll it too (WCAG 2.1.1), so the scrolling box becomes a named, focusable region.
+  const markScrollable = () => {
+    document.querySelectorAll(".table-responsive").forEach((box) => {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        const caption = box.querySelector("caption");
+        if (!box.hasAttribute("aria-label") && caption) box.setAttribute("aria-label", caption.textContent.trim());
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+      }
+    });
+  };
+  markScrollable();
+  window.addEventListener("resize", markScrollable);
   // Confirm sensitive actions (export, erase, withdraw) before submitting.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
