@@ -26,17 +26,23 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # The demo: embedded SQLite and a file-system broker (under .run/) unless DATABASE_URL /
-# REDIS_URL are set. Idempotent: migrate and seed_demo keep what is there. Ctrl-C stops web,
+# REDIS_URL are set. DEBUG off as in production, so static files are collected first (WhiteNoise
+# serves them from staticfiles/). Idempotent: migrate and seed_demo keep what is there. Ctrl-C stops web,
 # worker and beat together (honcho).
 run: install
+	KWINT_ENV=demo $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	KWINT_ENV=demo $(BIN)/python manage.py migrate --noinput
 	KWINT_ENV=demo $(BIN)/python manage.py seed_demo
 	@echo "Kwint: http://127.0.0.1:8000/ (demo logins: README.md; Ctrl-C stops web, worker and beat)"
 	KWINT_ENV=demo $(BIN)/honcho -f Procfile.dev start
 
 # The whole suite against the real PostgreSQL and Redis (unit, integration, Celery, browser).
+# First scripts/prepare_test_env.py starts a local PostgreSQL / Redis that is down and finds or
+# installs Chromium (or says in one line what to install; the browser tests are then skipped).
 # pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
 test: install-dev
+	@$(BIN)/python scripts/prepare_test_env.py --python $(BIN)/python --database-url $(TEST_DATABASE_URL) \
+		--redis-url $(TEST_REDIS_URL) $(if $(REDIS_CACHE_URL),--redis-url $(REDIS_CACHE_URL))
 	@KWINT_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; \

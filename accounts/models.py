@@ -200,3 +200,19 @@ class Membership(models.Model):
     @property
     def is_coaching_role(self) -> bool:
         return self.role in {Role.COACH, Role.STAGIAIR}
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link, e-mailed to the account's own address, that allows setting up (again) a
+    second factor. Knowing the password is not enough to enrol: an attacker would also need the
+    mailbox. Only the SHA-256 of the token is stored (accounts/enrolment.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("link voor tweede factor")
+        verbose_name_plural = _("links voor tweede factor")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -18,13 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Municipality, Organisation, Region, Role, User
+from accounts.passwords import invite_link
 from audit.models import Action
 from audit.services import access_log
 
@@ -188,19 +185,14 @@ def municipality_update(
 # --- Users -----------------------------------------------------------------------------------
 
 
-def _invite_link(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return settings.KWINT_BASE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-
-
 def user_invite_send(*, user: User, invited_by: User | None = None, request=None) -> None:
-    """E-mail a link to set a password. The link is single-use: Django's token covers the
-    password hash and last login, so it dies as soon as the password is set or used."""
-    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    """E-mail a link to set a password. The link is single-use: the token covers the password
+    hash and last login, so it dies as soon as the password is set or used. It lives
+    KWINT_INVITE_DAYS (a reset link only an hour: accounts/passwords.py)."""
+    days = settings.KWINT_INVITE_DAYS
     context = {
         "user": user,
-        "link": _invite_link(user),
+        "link": invite_link(user),
         "days": days,
         "invited_by": invited_by,
         "base_url": settings.KWINT_BASE_URL,

@@ -1,6 +1,8 @@
 """Two-factor login (BIO): TOTP enrolment by QR code, single-use recovery codes, verification,
 and the beheerder's reset. Built on django-otp; the middleware below makes it compulsory when
-settings.KWINT_REQUIRE_2FA is on.
+settings.KWINT_REQUIRE_2FA is on. Enrolment (first, or again after a reset) starts with a
+one-time link from the user's own mailbox (accounts/enrolment.py): the password alone does not
+let anyone attach their phone to an account.
 
 Included from kwint/urls.py at /account/tweestaps/ (namespace "two_factor").
 """
@@ -21,13 +23,20 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, Resolver404, path, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import get_user_for
+from accounts.enrolment import (
+    TooManyLinks,
+    enrolment_allowed,
+    enrolment_done,
+    enrolment_link_open,
+    enrolment_link_send,
+)
 from accounts.models import Role
 from audit.models import Action, Result
 from audit.services import access_log
@@ -49,7 +58,10 @@ EXEMPT_URL_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "invite_accept",
     "two_factor:setup",
+    "two_factor:enrol_send",
+    "two_factor:enrol_link",
     "two_factor:verify",
     "two_factor:recovery_codes",
 }
@@ -134,14 +146,50 @@ def _new_recovery_codes(user) -> list[str]:
     return codes
 
 
+def _email_step(request, *, link_failed: bool = False, status: int = 200):
+    """Before enrolment: the page that sends the one-time link to the user's mailbox."""
+    context = {"next": _next_url(request), "link_failed": link_failed, "email": request.user.email}
+    return render(request, "accounts/two_factor_email.html", context, status=status)
+
+
+@require_POST
+def enrol_send(request):
+    """Mail a one-time enrolment link to the signed-in user's own address."""
+    if user_has_second_factor(request.user):
+        return redirect("two_factor:setup")
+    try:
+        enrolment_link_send(user=request.user, request=request)
+    except TooManyLinks:
+        messages.error(request, _("U heeft dit uur al te vaak een link gevraagd. Probeer het later opnieuw."))
+        return _email_step(request, status=429)
+    messages.success(
+        request,
+        _("We hebben een link gestuurd naar %(email)s. Open de link in deze browser; hij werkt één keer.")
+        % {"email": request.user.email},
+    )
+    return redirect(reverse("two_factor:setup") + "?" + urlencode({"next": _next_url(request)}))
+
+
+@require_GET
+def enrol_link(request, token):
+    """The link from the e-mail, opened while signed in: enrolment may start in this session."""
+    if user_has_second_factor(request.user) or not enrolment_link_open(request=request, token=token):
+        # Unknown, used, expired or someone else's link: the same page, and a new link on request.
+        return _email_step(request, link_failed=True)
+    return redirect("two_factor:setup")
+
+
 @require_http_methods(["GET", "POST"])
 def setup(request):
-    """Enrolment: scan the QR code (or type the secret), confirm with one code."""
+    """Enrolment: scan the QR code (or type the secret), confirm with one code. Only in a session
+    that opened a one-time link from the user's mailbox."""
     user = request.user
     if user_has_second_factor(user):
         # Already enrolled: the overview with the recovery codes, or the second step first.
         target = "two_factor:recovery_codes" if user.is_verified() else "two_factor:verify"
         return redirect(reverse(target) + "?" + urlencode({"next": _next_url(request)}))
+    if not enrolment_allowed(request):
+        return _email_step(request)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Kwint", confirmed=False)
@@ -161,6 +209,7 @@ def setup(request):
                     detail="tweede factor ingesteld",
                 )
             otp_login(request, device)
+            enrolment_done(request)
             request.session[_SESSION_CODES] = codes
             return redirect(reverse("two_factor:recovery_codes") + "?" + urlencode({"next": _next_url(request)}))
         form.add_error(
@@ -290,6 +339,8 @@ def reset(request, code):
 
 urlpatterns = [
     path("instellen/", setup, name="setup"),
+    path("instellen/link-sturen/", enrol_send, name="enrol_send"),
+    path("instellen/link/<str:token>/", enrol_link, name="enrol_link"),
     path("controleren/", verify, name="verify"),
     path("herstelcodes/", recovery_codes, name="recovery_codes"),
     path("<uuid:code>/herstellen/", reset, name="reset"),

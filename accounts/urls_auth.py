@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
+from accounts import views_password
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -20,26 +21,19 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done_kwint.html"),
         name="password_change_done",
     ),
-    path(
-        "wachtwoord-vergeten/",
-        auth_views.PasswordResetView.as_view(
-            template_name="registration/password_reset.html",
-            email_template_name="registration/password_reset_email.txt",
-            html_email_template_name="registration/password_reset_email.html",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
-        name="password_reset",
-    ),
+    path("wachtwoord-vergeten/", views_password.password_reset, name="password_reset"),
     path(
         "wachtwoord-vergeten/verstuurd/",
         auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_sent.html"),
         name="password_reset_done",
     ),
+    # The user's UUID, never the sequential id, in every link that sets a password.
     path(
-        "wachtwoord-vergeten/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(template_name="registration/password_reset_new.html"),
+        "wachtwoord-vergeten/<uuid:code>/<token>/",
+        views_password.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("uitnodiging/<uuid:code>/<token>/", views_password.InviteAcceptView.as_view(), name="invite_accept"),
     path(
         "wachtwoord-vergeten/klaar/",
         auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_finished.html"),

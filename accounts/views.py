@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import LoginForm
+from accounts.login_throttle import address_blocked, address_blocked_response, address_failure_record
 from accounts.middleware import SESSION_MEMBERSHIP_KEY
 from accounts.models import Role
 from accounts.selectors import memberships_of
@@ -27,6 +28,16 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Password spraying: an address that used up its wrong logins is not even checked.
+        if address_blocked(request):
+            return address_blocked_response(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        address_failure_record(self.request)
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import AccessLogEntry, Action, Result
+from kwint.lib.client_address import UNKNOWN, client_address
 
 # One constant key for PostgreSQL's transaction-level advisory lock: appends to the hash
 # chain are serialised so two requests never link to the same predecessor.
@@ -19,7 +20,8 @@ _CHAIN_LOCK_KEY = 7513
 def _client_ip(request) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address = client_address(request)
+    return None if address == UNKNOWN else address
 
 
 def entry_digest(entry: AccessLogEntry) -> str:

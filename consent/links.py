@@ -15,7 +15,6 @@ import secrets
 
 import segno
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -29,6 +28,7 @@ from audit.services import access_log
 from consent.models import ConsentLink, ConsentRecord, CurrentConsent, Status
 from consent.selectors import applicable_texts, needs_representative
 from consent.services import consent_answers_record, consent_withdraw
+from kwint.lib.ratelimit import Limit
 from students.models import Student
 from students.services import timeline_add
 
@@ -110,14 +110,13 @@ def consent_link_email(*, student: Student, kind: str, token: str, template: str
     return True
 
 
-def _rate_key(client: str) -> str:
-    return f"consent-link-misses:{hashlib.sha256(client.encode()).hexdigest()[:32]}"
+MISSES_PER_CLIENT = Limit("consent-link-misses", RATE_LIMIT, RATE_WINDOW_SECONDS)
 
 
 def consent_link_resolve(*, token: str, kind: str, client: str = "") -> ConsentLink:
-    """The live link for a token, or LinkInvalid. Never says why."""
-    key = _rate_key(client)
-    if client and (cache.get(key) or 0) >= RATE_LIMIT:
+    """The live link for a token, or LinkInvalid. Never says why. `client` is the caller's
+    address (kwint.lib.client_address): misses are counted per address."""
+    if client and MISSES_PER_CLIENT.exceeded(client):
         raise LinkInvalid
     link = (
         ConsentLink.objects.select_related("student", "student__school", "student__region")
@@ -135,11 +134,7 @@ def consent_link_resolve(*, token: str, kind: str, client: str = "") -> ConsentL
         or not secrets.compare_digest(link.token_hash, token_hash(token or ""))
     ):
         if client:
-            cache.add(key, 0, RATE_WINDOW_SECONDS)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, RATE_WINDOW_SECONDS)
+            MISSES_PER_CLIENT.hit(client)
         raise LinkInvalid
     return link
 

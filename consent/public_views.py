@@ -6,7 +6,6 @@ change nothing. Responses are never cached (the URL holds the token).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -22,19 +21,9 @@ from consent.links import (
 )
 from consent.models import ConsentLink, CurrentConsent, Purpose, Status
 from consent.selectors import applicable_texts
+from kwint.lib.client_address import client_address
 
 DONE_KEY = "consent_done"
-
-
-def _client(request) -> str:
-    """The address the rate limit counts per. Behind the TLS proxy (SECURE_PROXY_SSL_HEADER set)
-    every request comes from the proxy, so the address the proxy appended is used instead:
-    otherwise one guesser would lock every young person out of their link."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _invalid(request):
@@ -47,7 +36,7 @@ def _invalid(request):
 @require_http_methods(["GET", "POST"])
 def public_answer(request, token):
     try:
-        link = consent_link_resolve(token=token, kind=ConsentLink.Kind.ANSWER, client=_client(request))
+        link = consent_link_resolve(token=token, kind=ConsentLink.Kind.ANSWER, client=client_address(request))
     except LinkInvalid:
         return _invalid(request)
     student = link.student
@@ -80,7 +69,7 @@ def public_answer(request, token):
 @require_http_methods(["GET", "POST"])
 def public_withdraw(request, token):
     try:
-        link = consent_link_resolve(token=token, kind=ConsentLink.Kind.WITHDRAW, client=_client(request))
+        link = consent_link_resolve(token=token, kind=ConsentLink.Kind.WITHDRAW, client=client_address(request))
     except LinkInvalid:
         return _invalid(request)
     student = link.student

@@ -4,12 +4,16 @@ KWINT_ENV decides the safety net:
 - ``production`` (the default, so a forgotten variable fails safe): DEBUG must be off and
   SECRET_KEY must be set, or the process refuses to start.
 - ``demo``: what ``make run`` uses; embedded defaults (SQLite, a file-system broker), demo
-  logins without a second factor, console e-mail.
+  logins without a second factor, console e-mail. DEBUG off and static files collected, as in
+  production: a visitor who mistypes a URL gets Kwint's 404 page, never Django's URL list.
+
+DEBUG is off in every mode unless a developer sets DEBUG=true.
 - ``test``: what the test suite uses.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -32,7 +36,8 @@ if KWINT_ENV not in {"production", "demo", "development", "test"}:
 IS_PRODUCTION = KWINT_ENV == "production"
 DEMO_MODE = env.bool("KWINT_DEMO_MODE", default=KWINT_ENV == "demo")
 
-DEBUG = env.bool("DEBUG", default=KWINT_ENV in {"demo", "development"})
+# Never on by default: the technical pages list every URL pattern and settings to any visitor.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if IS_PRODUCTION:
     if DEBUG:
@@ -78,12 +83,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may refuse: logs each 403 once, in one line.
+    "kwint.lib.security.RefusedRequestLogMiddleware",
+    # Permissions-Policy everywhere; no-store for every response to a signed-in user.
+    "kwint.lib.security.PrivateResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any process_view (CSRF reads request.POST): a too large body is never read.
+    "kwint.lib.security.RequestSizeLimitMiddleware",
     # After authentication: the user's own language setting counts when no cookie is set.
     "kwint.lib.middleware.DutchFirstLocaleMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -151,6 +162,16 @@ if KWINT_ENV == "test":
     # Hashing speed is not what tests test; the cast creates many users per test.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Links that set a password (accounts/passwords.py): a reset link lives an hour, an invitation
+# KWINT_INVITE_DAYS. Reset requests per client address and per typed address, per hour.
+PASSWORD_RESET_TIMEOUT = 3600
+KWINT_INVITE_DAYS = env.int("KWINT_INVITE_DAYS", default=7)
+KWINT_PASSWORD_RESETS_PER_ADDRESS = 10
+KWINT_PASSWORD_RESETS_PER_EMAIL = 3
+# Enrolling a second factor needs a one-time link from the user's mailbox (accounts/enrolment.py).
+KWINT_ENROLMENT_LINK_MINUTES = 60
+KWINT_ENROLMENT_LINKS_PER_HOUR = 5
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -160,18 +181,35 @@ LOGOUT_REDIRECT_URL = "login"
 # KWINT_REQUIRE_2FA=true (the shared `login` fixture logs in without a device; tests/security
 # turn it on explicitly).
 KWINT_REQUIRE_2FA = env.bool("KWINT_REQUIRE_2FA", default=IS_PRODUCTION and not DEMO_MODE)
+if IS_PRODUCTION and not KWINT_REQUIRE_2FA:
+    # BIO: staff reach records of vulnerable young people only with a second factor.
+    raise ImproperlyConfigured("Refusing to start: KWINT_REQUIRE_2FA cannot be off in production.")
 OTP_TOTP_ISSUER = "Kwint"
 
-# Lockout after repeated failed logins (django-axes).
+# The client's address behind the TLS proxy (kwint/lib/client_address.py): how many proxies in
+# front of Kwint add to X-Forwarded-For. 0: no proxy, the socket address is the client.
+KWINT_TRUSTED_PROXIES = env.int("KWINT_TRUSTED_PROXIES", default=0)
+
+# Login throttling (accounts/login_throttle.py, on django-axes): per account and client address,
+# a wait that starts at one minute after AXES_FAILURE_LIMIT wrong passwords and doubles with each
+# further one, up to AXES_COOLOFF_HOURS; the account from any other address is not affected.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_COOLOFF_HOURS_MAX = env.float("AXES_COOLOFF_HOURS", default=0.5)
+# How long axes remembers a streak of wrong passwords (the wait itself is the handler's).
+AXES_COOLOFF_TIME = dt.timedelta(days=1)
+AXES_HANDLER = "accounts.login_throttle.ProgressiveLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "kwint.lib.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
 # Lock the account name per origin: a whole school behind one NAT address is not locked out
 # by one colleague, and rotating cookies or user agents does not bypass it.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Attempts made while waiting are not checked, and do not make the wait longer.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Password spraying: wrong logins per client address (over all accounts) per 15 minutes.
+KWINT_LOGIN_FAILURES_PER_ADDRESS = env.int("KWINT_LOGIN_FAILURES_PER_ADDRESS", default=30)
 
 # Sessions: end after inactivity and after an absolute maximum (BIO).
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
@@ -225,17 +263,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production and the demo serve collected, fingerprinted and compressed files (`collectstatic`:
+# the Dockerfile, `make run`), cached for a year by the browser. Development and tests serve
+# straight from static/ without a collect step.
+COLLECTED_STATIC = KWINT_ENV in {"production", "demo"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if IS_PRODUCTION
+        if COLLECTED_STATIC
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-
-# Outside production WhiteNoise serves straight from static/ (no collectstatic step).
-WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
 WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -302,10 +342,31 @@ KWINT_CONTACT_EDIT_MINUTES = env.int("KWINT_CONTACT_EDIT_MINUTES", default=30)
 # A reminder claimed by a worker that died mid-send may be re-claimed after this many seconds.
 KWINT_REMINDER_CLAIM_SECONDS = env.int("KWINT_REMINDER_CLAIM_SECONDS", default=600)
 
+# Request size. Uploads (the school's yearly list) up to KWINT_MAX_UPLOAD_MB; any request body
+# larger than that plus room for the form around it is refused unread (413, kwint.lib.security).
+KWINT_MAX_UPLOAD_BYTES = env.int("KWINT_MAX_UPLOAD_MB", default=10) * 1024 * 1024
+KWINT_MAX_REQUEST_BYTES = KWINT_MAX_UPLOAD_BYTES + 256 * 1024
+# Form fields without files: Kwint's largest form is a few tens of kilobytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Uploads above this are streamed to a temporary file instead of held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Kwint's own page (templates/403_csrf.html), and the refusal logged like any other 403.
+CSRF_FAILURE_VIEW = "kwint.lib.security.csrf_failure"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 403 is logged once, by kwint.lib.security.RefusedRequestLogMiddleware (logger
+    # kwint.security): Django's own records of it (with a traceback) are dropped.
+    "filters": {"drop_forbidden": {"()": "kwint.lib.security.DropForbiddenRecords"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["drop_forbidden"]},
+        "django.security.csrf": {"filters": ["drop_forbidden"]},
+        "django.server": {"filters": ["drop_forbidden"]},
+    },
 }

@@ -143,7 +143,7 @@ def get_student_for(request, code, perm: Perm = Perm.VIEW, *, log: bool = True) 
     if not has_perm(membership, student, perm):
         if log:
             access_log(request=request, action=action, result=Result.DENIED, student=student, detail=perm.value)
-        raise PermissionDenied
+        raise PermissionDenied(f"may see the student but not {perm.value}")
     if log:
         access_log(request=request, action=action, student=student, detail=perm.value)
     return student

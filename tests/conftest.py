@@ -63,6 +63,16 @@ class Cast:
         }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits (login, password reset, personal links) count in the cache, per client
+    address; every test client is 127.0.0.1, so each test starts with empty counters."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -8,6 +8,9 @@ Outsiders (Rijnland) must get 404 on every object of IJssel-Vecht.
 
 Status shorthand: 200 page, 302 redirect, 403 may not (role), 404 may not see (object),
 405 wrong method (the view accepts POST only).
+
+Every one of these answers, to every role, must say `Cache-Control: no-store, private` and carry
+the Permissions-Policy: a shared computer's browser keeps nothing personal.
 """
 
 from __future__ import annotations
@@ -53,7 +56,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "logout": ALL_405,
     "set_language": row(302),
     "healthz": row(200),
-    "two_factor:setup": row(200),
+    "two_factor:setup": row(200),  # no link opened yet: the page that mails one
+    "two_factor:enrol_send": ALL_405,
+    "two_factor:enrol_link": row(200),  # an invalid link shows a friendly page
     "two_factor:verify": row(302),  # no device yet: to enrolment
     "two_factor:recovery_codes": row(200),
     "two_factor:reset": ALL_405,
@@ -63,6 +68,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "password_reset_done": row(200),
     "password_reset_confirm": row(200),  # an invalid link shows a friendly page
     "password_reset_complete": row(200),
+    "invite_accept": row(200),  # an invalid link shows a friendly page
     # --- accounts: start page and beheer ----------------------------------------------------
     "accounts:start": row(200),
     "accounts:switch": ALL_405,
@@ -204,6 +210,7 @@ EXPECTED.update(
 POST_ALLOWED: dict[str, set[str]] = {
     "logout": set(ROLES),
     "two_factor:reset": {"beheerder"},
+    "two_factor:enrol_send": set(ROLES),  # every user may ask for their own link
     "accounts:switch": {"coach"},  # the code is the coach's own membership; others get 404
     "accounts:organisation_set_active": {"beheerder"},
     "accounts:organisation_delete": {"beheerder"},
@@ -291,6 +298,8 @@ class World:
         prefix, _sep, rest = name.partition(":")
         by_name = {
             "two_factor:reset": cast.coach.user.code,
+            "password_reset_confirm": cast.coach.user.code,
+            "invite_accept": cast.coach.user.code,
             "accounts:switch": cast.coach.code,
             "accounts:membership_edit": cast.coach.code,
             "accounts:membership_set_active": cast.coach.code,
@@ -355,16 +364,27 @@ def test_each_role_gets_the_expected_status(client, cast, name, route):
     world = World(cast)
     url = _url(route, name, world)
     got = {}
+    cacheable = {}
     for role in ROLES:
         membership = getattr(cast, role)
         client.force_login(membership.user)
         session = client.session
         session[SESSION_MEMBERSHIP_KEY] = membership.pk
         session.save()
-        got[role] = client.get(url).status_code
+        response = client.get(url)
+        got[role] = response.status_code
+        if not _never_cached(response):
+            cacheable[role] = response.get("Cache-Control", "(none)")
         client.logout()
     wrong = {role: f"expected {expected[role]}, got {got[role]}" for role in ROLES if got[role] != expected[role]}
     assert not wrong, f"GET {url} ({name}): {wrong}"
+    # Nothing personal in a browser's cache (issue 17): every answer to a signed-in user.
+    assert not cacheable, f"GET {url} ({name}) may be cached: {cacheable}"
+
+
+def _never_cached(response) -> bool:
+    directives = {d.strip().split("=")[0] for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives and response.get("Permissions-Policy", "").startswith("camera=()")
 
 
 def test_every_post_only_url_states_who_may_act():
@@ -393,8 +413,10 @@ def test_roles_that_may_not_act_are_refused_on_post(client, cast, name, route):
         session = client.session
         session[SESSION_MEMBERSHIP_KEY] = membership.pk
         session.save()
-        status = client.post(url, {}).status_code
-        if status not in {403, 404}:
-            wrong[role] = status
+        response = client.post(url, {})
+        if response.status_code not in {403, 404}:
+            wrong[role] = response.status_code
+        elif not _never_cached(response):
+            wrong[role] = f"cacheable: {response.get('Cache-Control', '(none)')}"
         client.logout()
     assert not wrong, f"POST {url} ({name}) was not refused: {wrong}"

@@ -109,13 +109,20 @@ def test_production_refuses_to_start_without_postgres_or_redis(name):
     assert f"{name} must be set in production" in refused(**{**PRODUCTION, name: ""})
 
 
+@pytest.mark.parametrize("value", ["false", "0", "off"])
+def test_production_refuses_to_run_without_a_second_factor(value):
+    assert "KWINT_REQUIRE_2FA cannot be off in production" in refused(**PRODUCTION, KWINT_REQUIRE_2FA=value)
+    assert loaded(**PRODUCTION, KWINT_REQUIRE_2FA="true")["REQUIRE_2FA"] is True
+
+
 def test_production_refuses_demo_mode():
     assert "KWINT_DEMO_MODE cannot be on in production" in refused(**PRODUCTION, KWINT_DEMO_MODE="true")
 
 
 def test_demo_mode_needs_no_server():
     values = loaded(KWINT_ENV="demo")
-    assert values["DEBUG"] is True
+    # DEBUG stays off unless a developer sets DEBUG=true: the demo is reachable by visitors.
+    assert values["DEBUG"] is False
     assert values["DEMO_MODE"] is True
     assert values["REQUIRE_2FA"] is False
     assert values["ENGINE"] == "django.db.backends.sqlite3"
@@ -128,6 +135,12 @@ def test_demo_mode_needs_no_server():
     for folder in ("data_folder_in", "data_folder_out", "processed_folder"):
         assert Path(values["BROKER_OPTIONS"][folder]).is_dir()
     assert Path(values["BEAT_FILE"]).parent == ROOT / ".run"
+
+
+@pytest.mark.parametrize("mode", ["demo", "development", "test"])
+def test_debug_is_off_in_every_mode_unless_asked_for(mode):
+    assert loaded(KWINT_ENV=mode)["DEBUG"] is False
+    assert loaded(KWINT_ENV=mode, DEBUG="true")["DEBUG"] is True
 
 
 def test_demo_mode_uses_postgres_and_redis_when_given():

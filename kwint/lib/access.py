@@ -16,7 +16,8 @@ def role_required(*roles: str):
         def wrapper(request, *args, **kwargs):
             membership = getattr(request, "membership", None)
             if membership is None or membership.role not in roles:
-                raise PermissionDenied
+                role = membership.role if membership is not None else "no active role"
+                raise PermissionDenied(f"role {role} may not open this page")
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -110,7 +110,7 @@ def test_invite_creates_the_user_with_a_role_and_mails_a_password_link(cast, log
     assert "Beste Noor Yilmaz" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    link = re.search(r"https?://\S+/wachtwoord-vergeten/\S+/", message.body).group(0)
+    link = re.search(r"https?://\S+/uitnodiging/\S+/", message.body).group(0)
     assert link in html
     assert AccessLogEntry.objects.filter(object_code=str(user.code), action="create", object_type="user").exists()
     assert AccessLogEntry.objects.filter(object_code=str(membership.code), object_type="membership").exists()
@@ -119,7 +119,7 @@ def test_invite_creates_the_user_with_a_role_and_mails_a_password_link(cast, log
 def test_the_invite_link_lets_the_user_set_a_password_and_log_in(cast, login, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         login(cast.beheerder).post(reverse("accounts:user_invite"), invite_data(cast))
-    path = re.search(r"https?://[^/]+(/wachtwoord-vergeten/\S+/)", mail.outbox[0].body).group(1)
+    path = re.search(r"https?://[^/]+(/uitnodiging/\S+/)", mail.outbox[0].body).group(1)
     browser = Client()
     form_page = browser.get(path, follow=True)
     assert form_page.status_code == 200

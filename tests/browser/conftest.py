@@ -1,19 +1,24 @@
-"""Playwright fixtures: Debian's Chromium against pytest-django's live server.
+"""Playwright fixtures: Chromium against pytest-django's live server.
 
-`playwright install` cannot download browsers here; we drive /usr/bin/chromium. Browser tests
-are marked `browser` and share one Chromium per session (starting it costs ~1 s).
+The browser: KWINT_CHROMIUM, else the system's `chromium` (Debian's package, /usr/bin/chromium),
+else Playwright's own download. `make test` installs one when it can
+(scripts/prepare_test_env.py); without any, the browser tests are skipped with one line saying
+what to install, never failed one by one. KWINT_REQUIRE_BROWSER=true (CI) turns that skip into
+a failure. Browser tests are marked `browser` and share one Chromium per session (starting it
+costs ~1 s).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = os.environ.get("KWINT_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -26,16 +31,51 @@ ARGS = [
 AXE_JS = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
+NO_BROWSER = "no Chromium for the browser tests; install it with: {hint}"
+
+
+@functools.cache
+def chromium_executable() -> str | None:
+    """The Chromium to drive: a path, "" for Playwright's own download, None when there is none."""
+    explicit = os.environ.get("KWINT_CHROMIUM", "")
+    if explicit and os.access(explicit, os.X_OK):
+        return explicit
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    with sync_playwright() as p:
+        return "" if os.path.exists(p.chromium.executable_path) else None
+
+
+def missing_browser_reason() -> str:
+    hint = "sudo apt-get install chromium" if shutil.which("apt-get") else "playwright install --with-deps chromium"
+    return NO_BROWSER.format(hint=hint)
+
+
+def _is_browser_test(item) -> bool:
+    return "tests/browser/" in str(item.fspath).replace(os.sep, "/")
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if _is_browser_test(item)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if browser_items and chromium_executable() is None:
+        if os.environ.get("KWINT_REQUIRE_BROWSER", "").lower() in {"1", "true", "yes"}:
+            raise pytest.UsageError(missing_browser_reason())
+        skip = pytest.mark.skip(reason=missing_browser_reason())
+        for item in browser_items:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
 def chromium():
+    executable = chromium_executable()
+    if executable is None:
+        pytest.skip(missing_browser_reason())
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=executable or None, args=ARGS, headless=True)
         yield browser
         browser.close()
 

@@ -47,12 +47,21 @@ def test_main_pages_log_no_csp_violation(page, cast, password, visible_student, 
 
 
 def test_two_factor_enrolment_in_the_browser(page, cast, password, settings):
+    from django.core import mail
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     settings.KWINT_REQUIRE_2FA = True
     browser_login(page, cast.coach.user.email, password)
     assert "/account/tweestaps/instellen/" in page.url
+    # The password alone is not enough: first a one-time link from the mailbox.
+    assert page.locator("#totp-secret").count() == 0
+    assert_accessible(page)
+    mail.outbox.clear()
+    page.get_by_role("button", name="Stuur mij de link").click()
+    assert page.get_by_text("We hebben een link gestuurd").is_visible()
+    link = re.search(r"https?://\S+/account/tweestaps/instellen/link/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(page.base_url + re.sub(r"^https?://[^/]+", "", link))
     image = page.get_by_role("img", name=re.compile("QR-code"))
     assert image.is_visible()
     assert image.evaluate("img => img.naturalWidth") > 0  # the data: URI loaded (img-src allows it)
@@ -85,3 +94,23 @@ def test_the_privacy_pages_are_accessible(page, cast, password, visible_student)
         assert page.goto(page.base_url + path).status == 200, path
         assert_accessible(page)
     assert page.console_errors == []
+
+
+def test_error_pages_are_kwints_own_and_accessible(page, cast, password):
+    """A visitor and a signed-in coach who mistype a URL, and a coach on a page of another role."""
+    response = page.goto(page.base_url + "/bestaat-niet/")
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Deze pagina bestaat niet (meer)").is_visible()
+    assert_accessible(page)
+    browser_login(page, cast.coach.user.email, password)
+    response = page.goto(page.base_url + "/jongeren/bestaat-niet/")
+    assert response.status == 404
+    assert_accessible(page)
+    response = page.goto(page.base_url + "/account/beheer/gebruikers/")
+    assert response.status == 403
+    assert page.get_by_role("heading", name="Geen toegang").is_visible()
+    assert_accessible(page)
+    # The document's own 404/403 status is reported as a console error; nothing else may be.
+    assert len(page.console_errors) == 3, page.console_errors
+    assert all("status of 40" in e for e in page.console_errors), page.console_errors
+    assert page.evaluate("document.styleSheets.length") >= 2  # the styling loaded

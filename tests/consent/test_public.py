@@ -180,10 +180,19 @@ def test_the_done_page_without_a_session_reveals_nothing(client):
 
 
 def test_behind_the_proxy_the_forwarded_address_is_rate_limited(client, youth, settings):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.KWINT_TRUSTED_PROXIES = 1
     _, token = consent_link_create(student=youth, kind=ConsentLink.Kind.ANSWER)
     for n in range(RATE_LIMIT):
-        client.get(answer_url(f"guess-{n}"), HTTP_X_FORWARDED_FOR="203.0.113.9")
+        # A guesser's own X-Forwarded-For value, to which the proxy appends the real address.
+        client.get(answer_url(f"guess-{n}"), HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 203.0.113.9")
     assert client.get(answer_url(token), HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 404
     # Another young person behind the same proxy is not locked out.
     assert client.get(answer_url(token), HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 200
+
+
+def test_without_a_trusted_proxy_a_forged_header_does_not_bypass_the_limit(client, youth, settings):
+    settings.KWINT_TRUSTED_PROXIES = 0
+    _, token = consent_link_create(student=youth, kind=ConsentLink.Kind.ANSWER)
+    for n in range(RATE_LIMIT):
+        client.get(answer_url(f"guess-{n}"), HTTP_X_FORWARDED_FOR=f"10.9.9.{n}")
+    assert client.get(answer_url(token), HTTP_X_FORWARDED_FOR="10.9.9.250").status_code == 404

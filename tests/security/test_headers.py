@@ -71,3 +71,33 @@ def test_check_deploy_reports_no_warnings_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_every_response_carries_a_permissions_policy_also_for_visitors_and_static_files(client):
+    from kwint.lib.security import PERMISSIONS_POLICY
+
+    for path in (reverse("login"), "/bestaat-niet/", "/static/css/kwint.css", reverse("healthz")):
+        response = client.get(path)
+        assert response["Permissions-Policy"] == PERMISSIONS_POLICY, path
+    for feature in ("camera", "microphone", "geolocation", "payment"):
+        assert f"{feature}=()" in PERMISSIONS_POLICY
+
+
+def test_pages_for_a_signed_in_user_are_never_stored_but_static_files_are_cached(login, cast):
+    coach = login(cast.coach)
+    page = coach.get(reverse("password_change"))
+    assert page["Cache-Control"] == "no-store, private"
+    css = coach.get("/static/css/kwint.css")
+    assert "no-store" not in css.get("Cache-Control", "")
+
+
+def test_after_logout_the_back_button_finds_nothing(client, cast):
+    """What the browser would show on Back is whatever it stored: nothing, with no-store."""
+    from tests.factories import PASSWORD
+
+    client.post(reverse("login"), {"username": cast.coach.user.email, "password": PASSWORD})
+    stored = client.get(reverse("password_change"))
+    assert "no-store" in stored["Cache-Control"]
+    client.post(reverse("logout"))
+    again = client.get(reverse("password_change"))
+    assert again.status_code == 302 and again["Location"].startswith(reverse("login"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core import mail
+from django.test import Client, TestCase
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -33,7 +35,20 @@ def _current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
+def _open_enrolment_link(client) -> str:
+    """Ask for the one-time link and open it, as the signed-in user would from their mailbox."""
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("two_factor:enrol_send"))
+    (message,) = mail.outbox
+    path = re.search(r"https?://[^/\s]+(/account/tweestaps/instellen/link/\S+/)", message.body).group(1)
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"] == reverse("two_factor:setup")
+    return path
+
+
 def _enrol(client):
+    _open_enrolment_link(client)
     client.get(reverse("two_factor:setup"))
     device = TOTPDevice.objects.get(confirmed=False)
     response = client.post(reverse("two_factor:setup"), {"code": _current_code(device), "next": "/"})
@@ -49,6 +64,7 @@ def test_it_sends_a_user_without_device_to_enrolment(client, cast, require_2fa):
 
 def test_enrolment_shows_a_qr_image_and_the_secret_without_inline_script(client, cast, require_2fa):
     _password_login(client, cast.coach)
+    _open_enrolment_link(client)
     response = client.get(reverse("two_factor:setup"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -57,8 +73,103 @@ def test_enrolment_shows_a_qr_image_and_the_secret_without_inline_script(client,
     assert "<script>" not in html and 'style="' not in html
 
 
+# --- enrolment needs the mailbox, not only the password ---------------------------------------
+
+
+def test_the_password_alone_cannot_enrol_a_second_factor(client, cast, require_2fa):
+    _password_login(client, cast.coach)
+    page = client.get(reverse("two_factor:setup"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Stuur mij de link" in html and cast.coach.user.email in html
+    assert "totp-secret" not in html and "data:image/svg" not in html
+    # Posting a code straight away does nothing either: no device, nothing confirmed.
+    client.post(reverse("two_factor:setup"), {"code": "123456"})
+    assert not TOTPDevice.objects.filter(user=cast.coach.user).exists()
+
+
+def test_the_link_goes_to_the_users_own_address_and_is_logged(
+    client, cast, require_2fa, django_capture_on_commit_callbacks
+):
+    _password_login(client, cast.coach)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("two_factor:enrol_send"))
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == [cast.coach.user.email]
+    assert "60 minuten" in message.body
+    assert message.alternatives and message.alternatives[0][1] == "text/html"
+    assert AccessLogEntry.objects.filter(
+        action=Action.SECURITY, object_code=str(cast.coach.user.code), detail__contains="link voor instellen"
+    ).exists()
+
+
+def test_the_link_works_once(client, cast, require_2fa):
+    _password_login(client, cast.coach)
+    path = _open_enrolment_link(client)
+    other_session = Client()
+    _password_login(other_session, cast.coach)
+    page = other_session.get(path)
+    assert "Deze link werkt niet (meer)" in page.content.decode()
+    assert "totp-secret" not in other_session.get(reverse("two_factor:setup")).content.decode()
+
+
+def test_the_link_expires_after_an_hour(client, cast, require_2fa):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.models import EnrolmentLink
+
+    _password_login(client, cast.coach)
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("two_factor:enrol_send"))
+    link = EnrolmentLink.objects.get(user=cast.coach.user)
+    assert link.expires_at - link.created_at == dt.timedelta(hours=1)
+    EnrolmentLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    path = re.search(r"https?://[^/\s]+(/account/tweestaps/\S+/)", mail.outbox[0].body).group(1)
+    assert "Deze link werkt niet (meer)" in client.get(path).content.decode()
+
+
+def test_someone_elses_link_does_not_work_and_is_not_used_up(client, cast, require_2fa):
+    victim = Client()
+    _password_login(victim, cast.coach)
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        victim.post(reverse("two_factor:enrol_send"))
+    path = re.search(r"https?://[^/\s]+(/account/tweestaps/\S+/)", mail.outbox[0].body).group(1)
+    _password_login(client, cast.zorg)
+    assert "Deze link werkt niet (meer)" in client.get(path).content.decode()
+    # The owner can still use it.
+    assert victim.get(path)["Location"] == reverse("two_factor:setup")
+
+
+def test_asking_for_links_is_limited(client, cast, require_2fa, settings):
+    settings.KWINT_ENROLMENT_LINKS_PER_HOUR = 2
+    _password_login(client, cast.coach)
+    assert client.post(reverse("two_factor:enrol_send")).status_code == 302
+    assert client.post(reverse("two_factor:enrol_send")).status_code == 302
+    assert client.post(reverse("two_factor:enrol_send")).status_code == 429
+
+
+def test_after_a_reset_by_the_beheerder_enrolling_again_needs_a_new_link(client, cast, require_2fa, login):
+    _password_login(client, cast.coach)
+    _enrol(client)
+    client.post(reverse("logout"))
+    require_2fa.KWINT_REQUIRE_2FA = False  # the beheerder's own second factor is not the point here
+    login(cast.beheerder).post(reverse("two_factor:reset", args=[cast.coach.user.code]), {"confirm": "on"})
+    require_2fa.KWINT_REQUIRE_2FA = True
+    assert not TOTPDevice.objects.filter(user=cast.coach.user).exists()
+    coach = Client()
+    _password_login(coach, cast.coach)
+    html = coach.get(reverse("two_factor:setup")).content.decode()
+    assert "Stuur mij de link" in html and "totp-secret" not in html
+
+
 def test_a_wrong_code_does_not_confirm_the_device(client, cast, require_2fa):
     _password_login(client, cast.coach)
+    _open_enrolment_link(client)
     client.get(reverse("two_factor:setup"))
     response = client.post(reverse("two_factor:setup"), {"code": "000000"})
     assert response.status_code == 200
