@@ -127,6 +127,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kwint.lib.context_processors.kwint",
             ],
+            # Kwint's date styles (`|short_date`, `|long_date`, ...) and the forms' error summary
+            # (`{% form_errors %}`, used by base.html) in every template.
+            "builtins": ["kwint.lib.templatetags.kwint_dates", "kwint.lib.templatetags.kwint_forms"],
         },
     },
 ]
@@ -253,6 +256,8 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
+# Two date styles, 24-hour times: kwint/formats/<language>/formats.py and kwint.lib.dates.
+FORMAT_MODULE_PATH = ["kwint.formats"]
 USE_I18N = True
 USE_TZ = True
 
