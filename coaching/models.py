@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from kwint.lib.dates import short_date, short_datetime
 from students.models import Student
 
 MEASUREMENT_MONTHS = (6, 12, 24)
@@ -149,7 +150,7 @@ class Trajectory(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.student} ({self.start_date:%d-%m-%Y} – {self.end_date:%d-%m-%Y})"
+        return f"{self.student} ({short_date(self.start_date)} – {short_date(self.end_date)})"
 
     @property
     def is_open(self) -> bool:
@@ -194,7 +195,7 @@ class CheckIn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.due_date:%d-%m-%Y} ({self.get_status_display()})"
+        return f"{short_date(self.due_date)} ({self.get_status_display()})"
 
 
 class Channel(models.TextChoices):
@@ -239,7 +240,7 @@ class Contact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} {self.at:%d-%m-%Y %H:%M}"
+        return f"{self.get_channel_display()} {short_datetime(self.at)}"
 
 
 class ContactRevision(models.Model):
@@ -320,7 +321,7 @@ class SituationRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.date:%d-%m-%Y})"
+        return f"{self.get_kind_display()} ({short_date(self.date)})"
 
     @property
     def has_work(self) -> bool:

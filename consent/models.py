@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region
+from kwint.lib.dates import short_date
 
 # The consent vocabulary and the current state per purpose live one floor down, in `students`:
 # the access door reads them, and `students` never imports `consent`. Consent owns the texts,
@@ -120,6 +121,10 @@ class ConsentRecord(models.Model):
         verbose_name_plural = _("toestemmingsantwoorden")
         ordering = ["-recorded_at", "-id"]
         indexes = [models.Index(fields=["student", "purpose", "-recorded_at"], name="consentrecord_latest_idx")]
+
+    def __str__(self) -> str:
+        # Read in the inzage beside "huidige toestemming": what was answered, and when.
+        return f"{self.get_status_display()} ({short_date(self.answered_at)})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "consent",
     "coaching",
     "privacy",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kwint.lib.context_processors.kwint",
             ],
+            # Kwint's date styles (`|short_date`, `|long_date`, ...) and the forms' error summary
+            # (`{% form_errors %}`, used by base.html) in every template.
+            "builtins": ["kwint.lib.templatetags.kwint_dates", "kwint.lib.templatetags.kwint_forms"],
         },
     },
 ]
@@ -252,6 +256,8 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
+# Two date styles, 24-hour times: kwint/formats/<language>/formats.py and kwint.lib.dates.
+FORMAT_MODULE_PATH = ["kwint.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -343,6 +349,11 @@ KWINT_CONSENT_LINK_DAYS = env.int("KWINT_CONSENT_LINK_DAYS", default=14)
 KWINT_ESCALATE_AFTER_DAYS = env.int("KWINT_ESCALATE_AFTER_DAYS", default=14)
 # How long a contact note stays editable by its author before it is frozen.
 KWINT_CONTACT_EDIT_MINUTES = env.int("KWINT_CONTACT_EDIT_MINUTES", default=30)
+# Dashboards and exports hide counts of young people under this number ("<5"), and a second
+# count wherever one hidden count could be worked out by subtraction. At least 3.
+KWINT_SUPPRESS_BELOW = env.int("KWINT_SUPPRESS_BELOW", default=5)
+if KWINT_SUPPRESS_BELOW < 3:
+    raise ImproperlyConfigured("KWINT_SUPPRESS_BELOW must be at least 3: '<2' would mean exactly 1.")
 # A reminder claimed by a worker that died mid-send may be re-claimed after this many seconds.
 KWINT_REMINDER_CLAIM_SECONDS = env.int("KWINT_REMINDER_CLAIM_SECONDS", default=600)
 

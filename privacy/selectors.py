@@ -9,12 +9,16 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
 from audit.models import AccessLogEntry
+from kwint.lib.dates import short_date, short_datetime
 from privacy.services import related_models_of_student
 from students.access import students_visible_to
-from students.models import Student
+from students.models import Student, SupportNeed, TimelineEvent
+from students.timeline import render as timeline_render
 
 SEARCH_ROLES = (Role.COORDINATOR, Role.ZORGCOORDINATOR)
 
@@ -93,6 +97,43 @@ def erasure_due_elsewhere_count(membership: Membership, *, days: int = 30) -> in
     )
 
 
+# What the log stores in `detail` as a code (the permission a view asked for, an internal step):
+# readers get words, in their own language. Older rows keep whatever text they hold.
+LOG_DETAILS = {
+    "view": gettext_lazy("dossier bekeken"),
+    "edit": gettext_lazy("gegevens of overdracht"),
+    "consent": gettext_lazy("toestemming vastleggen"),
+    "log_contact": gettext_lazy("contact, situatie of begeleidingsaanbod"),
+    "assign": gettext_lazy("coach toewijzen"),
+    "privacy": gettext_lazy("privacy (inzage, correctie, wissen)"),
+    "handover_bulk": gettext_lazy("overdracht aangeboden (groep)"),
+    "handover_accept": gettext_lazy("overdracht geaccepteerd"),
+    "handover_decline": gettext_lazy("overdracht afgewezen"),
+    "errors": gettext_lazy("foutenbestand van de import"),
+    # Stored as Dutch sentences: the same words, translated for an English reader.
+    "antwoord via persoonlijke link": gettext_lazy("antwoord via persoonlijke link"),
+    "ingetrokken via persoonlijke link": gettext_lazy("ingetrokken via persoonlijke link"),
+    "overzicht wie heeft dit dossier bekeken": gettext_lazy("overzicht wie heeft dit dossier bekeken"),
+    "inzage (HTML)": gettext_lazy("inzage (HTML)"),
+    "inzage (JSON)": gettext_lazy("inzage (JSON)"),
+    "correctieverzoek": gettext_lazy("correctieverzoek"),
+    "correctieverzoek vastgelegd": gettext_lazy("correctieverzoek vastgelegd"),
+    "wisverzoek": gettext_lazy("wisverzoek"),
+    "wisverzoek geweigerd: wettelijke bewaarplicht": gettext_lazy("wisverzoek geweigerd: wettelijke bewaarplicht"),
+    "uitnodiging verstuurd": gettext_lazy("uitnodiging verstuurd"),
+    "geactiveerd": gettext_lazy("geactiveerd"),
+    "gedeactiveerd": gettext_lazy("gedeactiveerd"),
+    "tweede factor ingesteld": gettext_lazy("tweede factor ingesteld"),
+    "nieuwe herstelcodes": gettext_lazy("nieuwe herstelcodes"),
+    "hersteld": gettext_lazy("hersteld"),
+    "beëindigd": gettext_lazy("beëindigd"),
+}
+
+
+def log_detail_label(detail: str) -> str:
+    return str(LOG_DETAILS.get(detail, detail))
+
+
 # --- inzage -----------------------------------------------------------------------------------
 
 
@@ -105,54 +146,59 @@ class Section:
 
 # Readable Dutch labels where a model left Django's default (the field name) in place.
 _FIELD_LABELS = {
-    "created_at": "aangemaakt op",
-    "updated_at": "gewijzigd op",
-    "created_by": "aangemaakt door",
-    "at": "tijdstip",
-    "kind": "soort",
-    "summary": "omschrijving",
-    "actor": "door",
-    "author": "auteur",
-    "text": "tekst",
-    "user": "gebruiker",
-    "shared_by": "gedeeld door",
-    "offered_by": "aangeboden door",
-    "offered_at": "aangeboden op",
-    "decided_by": "besloten door",
-    "decided_at": "besloten op",
-    "recorded_by": "vastgelegd door",
-    "edited_at": "gewijzigd op",
-    "edited_by": "gewijzigd door",
-    "expires_at": "verloopt op",
-    "used_at": "gebruikt op",
-    "changed_at": "gewijzigd op",
-    "purpose": "doel",
-    "status": "status",
-    "record": "antwoord",
-    "contact": "contact",
-    "trajectory": "traject",
-    "completed_at": "afgerond op",
-    "completed_by": "afgerond met",
+    "created_at": gettext_lazy("aangemaakt op"),
+    "updated_at": gettext_lazy("gewijzigd op"),
+    "created_by": gettext_lazy("aangemaakt door"),
+    "at": gettext_lazy("tijdstip"),
+    "kind": gettext_lazy("soort"),
+    "summary": gettext_lazy("omschrijving"),
+    "actor": gettext_lazy("door"),
+    "author": gettext_lazy("auteur"),
+    "text": gettext_lazy("tekst"),
+    "user": gettext_lazy("gebruiker"),
+    "shared_by": gettext_lazy("gedeeld door"),
+    "offered_by": gettext_lazy("aangeboden door"),
+    "offered_at": gettext_lazy("aangeboden op"),
+    "decided_by": gettext_lazy("besloten door"),
+    "decided_at": gettext_lazy("besloten op"),
+    "recorded_by": gettext_lazy("vastgelegd door"),
+    "edited_at": gettext_lazy("gewijzigd op"),
+    "edited_by": gettext_lazy("gewijzigd door"),
+    "expires_at": gettext_lazy("verloopt op"),
+    "used_at": gettext_lazy("gebruikt op"),
+    "changed_at": gettext_lazy("gewijzigd op"),
+    "purpose": gettext_lazy("doel"),
+    "status": gettext_lazy("status"),
+    "record": gettext_lazy("antwoord"),
+    "contact": gettext_lazy("contact"),
+    "trajectory": gettext_lazy("traject"),
+    "completed_at": gettext_lazy("afgerond op"),
+    "completed_by": gettext_lazy("afgerond met"),
+    "event": gettext_lazy("gebeurtenis"),
 }
 _MODEL_TITLES = {
-    "students.timelineevent": "tijdlijn",
-    "students.studentshare": "gedeeld met stagiairs",
-    "consent.currentconsent": "huidige toestemming per doel",
-    "coaching.contactrevision": "eerdere versies van contactnotities",
+    "students.timelineevent": gettext_lazy("tijdlijn"),
+    "students.studentshare": gettext_lazy("gedeeld met stagiairs"),
+    "students.currentconsent": gettext_lazy("huidige toestemming per doel"),
+    "coaching.contactrevision": gettext_lazy("eerdere versies van contactnotities"),
 }
-# Internal identifiers and machine data: in the JSON file, not on the printed page.
-_TECHNICAL = {"code", "data"}
+# Internal identifiers and machine data: in the JSON file, not on the printed page. The
+# timeline's event name is internal too: its row reads as the sentence it stands for.
+_TECHNICAL = {"code", "data", "event"}
+# Stored codes without choices on the field: printed as their label, never as the code
+# ("Wonen, Werk", not "housing, work").
+_VALUE_CHOICES = {"support_needs": SupportNeed, "role": Role}
 
 
 def _label(f: models.Field) -> str:
     label = str(f.verbose_name)
     if label == f.name.replace("_", " "):
-        return _FIELD_LABELS.get(f.name, label)
+        return str(_FIELD_LABELS.get(f.name, label))
     return label
 
 
 def _title(model) -> str:
-    return _MODEL_TITLES.get(model._meta.label_lower, str(model._meta.verbose_name_plural))
+    return str(_MODEL_TITLES.get(model._meta.label_lower, model._meta.verbose_name_plural))
 
 
 def _is_secret(name: str) -> bool:
@@ -165,17 +211,24 @@ def _display(obj, f: models.Field) -> str:
         return "" if related is None else str(related)
     if f.choices:
         return str(getattr(obj, f"get_{f.name}_display")())
+    if isinstance(obj, TimelineEvent) and f.name == "summary":
+        return timeline_render(obj)
+    if isinstance(obj, AccessLogEntry) and f.name == "detail":
+        return log_detail_label(obj.detail)
     value = getattr(obj, f.attname)
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return str(_("ja") if value else _("nee"))
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+        return short_datetime(value)
     if isinstance(value, dt.date):
-        return value.strftime("%d-%m-%Y")
+        return short_date(value)
+    choices = dict(_VALUE_CHOICES[f.name].choices) if f.name in _VALUE_CHOICES else {}
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    if choices:
+        return str(choices.get(value, value))
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     return str(value)
@@ -207,7 +260,7 @@ def inzage_collect(student: Student) -> list[Section]:
             sections.append(Section(_title(model), model._meta.label_lower, rows))
     texts = _consent_texts(student)
     if texts:
-        sections.append(Section("toestemmingsteksten zoals getoond", "consent.texts", texts))
+        sections.append(Section(_("toestemmingsteksten zoals getoond"), "consent.texts", texts))
     log_fields = [
         AccessLogEntry._meta.get_field(n)
         for n in ("at", "actor_email", "organisation_name", "role", "action", "result", "detail")

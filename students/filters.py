@@ -47,6 +47,14 @@ class StudentFilter(django_filters.FilterSet):
             "programme_name": _("Opleiding"),
             "level": _("Niveau"),
             "expected_diploma_date": _("Verwachte diplomadatum"),
+            # Spelled out: django-filter would build "… (descending)" once, at import, in the
+            # language of that moment, so English readers got "Naam (aflopend)".
+            "-naam": _("Naam (Z–A)"),
+            "-studentnummer": _("Studentnummer (aflopend)"),
+            "-cohort": _("Cohort (nieuwste eerst)"),
+            "-opleiding": _("Opleiding (Z–A)"),
+            "-niveau": _("Niveau (hoogste eerst)"),
+            "-diplomadatum": _("Verwachte diplomadatum (laatste eerst)"),
         },
         empty_label=_("Naam"),
     )

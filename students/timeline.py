@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kwint.lib.dates import long_date
 from students.models import Student, TimelineEvent
 
 
@@ -82,8 +82,7 @@ def local_text(value) -> str:
 
 def text_date(value: str | dt.date) -> str:
     """ "4 december 2026": the date as it reads in a sentence."""
-    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return date_format(day, "j F Y")
+    return long_date(dt.date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def choice_label(choices, value: str) -> str:

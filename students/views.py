@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
@@ -29,15 +29,15 @@ def support_labels(needs) -> list[str]:
 
 
 SORTABLE = [
-    ("naam", _lazy("Naam")),
-    ("studentnummer", _lazy("Studentnummer")),
-    ("opleiding", _lazy("Opleiding")),
-    ("niveau", _lazy("Niveau")),
-    (None, _lazy("Klas")),
-    ("cohort", _lazy("Cohort")),
-    ("diplomadatum", _lazy("Verwacht diploma")),
-    (None, _lazy("Toestemming delen")),
-    (None, _lazy("Overdracht")),
+    ("naam", gettext_lazy("Naam")),
+    ("studentnummer", gettext_lazy("Studentnummer")),
+    ("opleiding", gettext_lazy("Opleiding")),
+    ("niveau", gettext_lazy("Niveau")),
+    (None, gettext_lazy("Klas")),
+    ("cohort", gettext_lazy("Cohort")),
+    ("diplomadatum", gettext_lazy("Verwachte diplomadatum")),
+    (None, gettext_lazy("Toestemming delen")),
+    (None, gettext_lazy("Overdracht")),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 
+from consent.forms import text_title
 from consent.selectors import consent_states, renewal_due
 from students.access import Perm, has_perm
 
@@ -22,3 +23,9 @@ def consent_panel(context, student) -> dict:
         "can_record": has_perm(membership, student, Perm.CONSENT),
         "any_given": any(s.is_given for s in states),
     }
+
+
+@register.filter(name="text_title")
+def text_title_filter(text) -> str:
+    """A consent text's title in the reader's language."""
+    return text_title(text)

@@ -4,6 +4,7 @@ everyone who sees the record, and the privacy links for those with Perm.PRIVACY.
 from django import template
 
 from accounts.models import Role
+from privacy.selectors import log_detail_label
 from students.access import Perm, has_perm
 
 register = template.Library()
@@ -20,3 +21,9 @@ def privacy_panel(context, student):
 def role_label(role: str) -> str:
     """The access log stores a role as its code (audit sits below accounts): show its label."""
     return str(Role(role).label) if role in Role.values else role
+
+
+@register.filter
+def log_detail(detail: str) -> str:
+    """A stored detail code ("log_contact") as words in the reader's language."""
+    return log_detail_label(detail)

@@ -129,10 +129,22 @@ def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> l
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(tags)
     )
-    return [
+    found = [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+    # Text over a background image (Bootstrap's select arrow, its error icon) is a contrast
+    # nobody can check: axe only says "needs review" (52 times on the team page). Count it.
+    unverifiable = [
+        n["target"]
+        for v in result["incomplete"]
+        if v["id"] == "color-contrast"
+        for n in v["nodes"]
+        if any("background image" in check.get("message", "") for check in n.get("any", []))
+    ]
+    if unverifiable:
+        found.append({"id": "color-contrast-unverifiable", "impact": "serious", "nodes": unverifiable[:5]})
+    return found
 
 
 def assert_accessible(page) -> None:

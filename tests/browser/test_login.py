@@ -17,7 +17,9 @@ def test_login_page_is_dutch_and_accessible(page):
 
 def test_wrong_password_shows_a_dutch_error(page, cast):
     browser_login(page, "zorg@kwint.test", "verkeerd-wachtwoord")
-    assert page.get_by_text("horen niet bij elkaar").is_visible()
+    # In the error summary at the top and beside the form.
+    assert page.get_by_text("horen niet bij elkaar").first.is_visible()
+    assert page.title().startswith("Fout: ")
 
 
 @pytest.mark.parametrize(

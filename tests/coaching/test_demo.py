@@ -23,3 +23,22 @@ def test_seed_demo_builds_coaching_history_idempotently(settings):
     assert StudentShare.objects.filter(user__email="stagiair@kwint.demo").count() == 3
     call_command("seed_demo", students=60, stdout=io.StringIO())
     assert (Trajectory.objects.count(), CheckIn.objects.count(), Contact.objects.count()) == counts
+
+
+def test_demo_names_are_whole_and_realistic(settings):
+    # The demo once cut names ("Bra van der"): a roepnaam made of the first three letters and
+    # a tussenvoegsel drawn apart from the surname ("van der Vries").
+    from coaching.management.commands.seed_demo import FIRST_NAMES, LAST_NAMES
+
+    settings.DEBUG = True
+    call_command("seed_demo", students=120, stdout=io.StringIO())
+    roepnamen = dict(FIRST_NAMES)
+    surnames = set(LAST_NAMES)
+    students = list(Student.objects.all())
+    assert len(students) == 120
+    for student in students:
+        assert student.roepnaam == roepnamen[student.first_name], student.full_name
+        assert (student.tussenvoegsel, student.last_name) in surnames, student.full_name
+        assert len(student.display_first_name) >= 2
+    assert any(s.roepnaam != s.first_name for s in students)  # "Mo" for Mohammed still occurs
+    assert any(s.tussenvoegsel for s in students)

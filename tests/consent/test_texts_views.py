@@ -68,7 +68,10 @@ def test_a_school_specific_text_for_a_school_in_the_region(cast, login):
 
 def test_missing_fields_give_dutch_errors(cast, login):
     response = login(cast.beheerder).post(reverse("consent:text_create"), FORM | {"body_nl": "", "effective_from": ""})
-    assert response.content.decode().count("Dit veld is verplicht.") == 2
+    html = response.content.decode()
+    # At each field, and once more in the error summary at the top of the page.
+    assert html.count("Dit veld is verplicht.") == 4
+    assert html.count('data-error-link="id_') == 2
     assert not ConsentText.objects.exists()
 
 

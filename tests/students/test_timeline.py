@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import timezone, translation
 
@@ -33,8 +35,8 @@ EXAMPLES = {
     "checkin_moved": {"old": "2026-12-04", "new": "2026-12-11"},
     "contact_logged": {"channel": "telefoon", "reached": False},
     "situation_recorded": {"kind": "werk_uitkering", "measurement_month": 6},
-    "support_added": {"kind": "cv", "status": "planned"},
-    "support_updated": {"kind": "cv", "status": "done"},
+    "support_added": {"kind": "cv", "status": "gepland"},
+    "support_updated": {"kind": "cv", "status": "afgerond"},
     "trajectory_closed": {"reason": "doel_bereikt"},
     "shared_with_stagiair": {"name": "Lotte Bakker"},
     "unshared_with_stagiair": {"name": "Lotte Bakker"},
@@ -82,3 +84,16 @@ def test_an_unknown_event_is_refused_when_written():
 def test_a_row_from_before_event_names_shows_its_stored_sentence():
     legacy = TimelineEvent(kind=TimelineEvent.Kind.CONTACT, summary="Contact via telefoon: bereikt", at=timezone.now())
     assert render(legacy) == "Contact via telefoon: bereikt"
+
+
+def test_stored_codes_never_show_in_the_sentence():
+    # The examples once held "planned" / "done", codes the model never stores: the sentence
+    # printed the raw code and nobody noticed. (Dutch codes may equal their Dutch label:
+    # English is where a leaked code shows.)
+    for name, data in EXAMPLES.items():
+        if name.startswith("consent_"):
+            continue  # consent's codes are English words ("given") that read the same
+        codes = [v for k, v in data.items() if k in {"status", "kind", "channel", "reason"} and isinstance(v, str)]
+        with translation.override("en"):
+            text = render(_event(name))
+        assert not [c for c in codes if re.search(rf"\b{re.escape(c)}\b", text)], (name, text)

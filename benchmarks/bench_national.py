@@ -1,0 +1,83 @@
+"""One run, one table: every page and sweep the issues set a target for, measured on the
+national data set (`seed_bench`: 40 regions, 150,000 young people, 600 coaches, 3,000,000
+contacts, 1,000,000 situation records, 2,500,000 check-ins), after ANALYZE.
+
+Each measurement: the first run (right after ANALYZE and a fresh login: cold caches), then
+15 warm runs (median and 95th percentile), and the number of SQL queries of one run. Server
+time through Django's test client, as a browser request would take minus the network. The
+table is printed at the end and appended to benchmarks/results.txt; copy it into README.md.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.middleware import SESSION_MEMBERSHIP_KEY
+from accounts.models import Membership, Role
+from benchmarks.national import measure
+from coaching import reminders
+
+pytestmark = pytest.mark.django_db
+
+SCALE = "150k students, 3M contacts"
+
+
+def _client(client, membership: Membership):
+    client.force_login(membership.user)
+    session = client.session
+    session[SESSION_MEMBERSHIP_KEY] = membership.pk
+    session.save()
+    return client
+
+
+def _get(client, url: str, params: dict | None = None):
+    def run():
+        response = client.get(url, params or {})
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return run
+
+
+def test_caseload_page(national, client, results):
+    c = _client(client, national.coach)
+    caseload = national.coach.user.caseload.count()
+    results.append(
+        measure(
+            f"caseload page (coach with {caseload} young people)",
+            _get(c, reverse("coaching:caseload")),
+            scale=SCALE,
+            target="< 200 ms (issue 16: < 25 ms)",
+        )
+    )
+
+
+def test_student_page(national, client, results):
+    student = national.student
+    membership = Membership.objects.get(user=student.coach, organisation=student.guiding_organisation, role=Role.COACH)
+    c = _client(client, membership)
+    contacts = student.contacts.count()
+    results.append(
+        measure(
+            f"student page ({contacts} contacts)",
+            _get(c, reverse("students:detail", args=[student.code])),
+            scale=SCALE,
+            target="< 200 ms",
+        )
+    )
+
+
+def test_reminder_sweep(national, results):
+    today = timezone.localdate()
+    first = measure(
+        "reminder sweep (plan), first run of the day",
+        lambda: reminders.reminders_plan(today=today),
+        scale=SCALE,
+        target="< 5 s; rerun < 1 s",
+        runs=3,
+    )
+    # The first measured call planned the day; the warm runs are reruns that find nothing new.
+    first.name = "reminder sweep (plan): first run / reruns"
+    results.append(first)
