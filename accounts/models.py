@@ -131,7 +131,7 @@ class Organisation(models.Model):
     email = models.EmailField(_("algemeen e-mailadres"), blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
     # The name folded (no accents, lower case) for search, kept by save().
-    search_name = models.CharField(max_length=200, blank=True, editable=False)
+    search_name = models.CharField(_("zoeknaam"), max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("organisatie")

@@ -175,7 +175,7 @@ class Student(models.Model):
 
     # Names and student number folded (no accents, lower case) for search; kept by save() and
     # by the import's bulk writes (`refresh_search_text`).
-    search_text = models.CharField(max_length=500, blank=True, editable=False)
+    search_text = models.CharField(_("zoektekst"), max_length=500, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

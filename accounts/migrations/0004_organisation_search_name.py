@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='search_name',
-            field=models.CharField(blank=True, editable=False, max_length=200),
+            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='zoeknaam'),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='student',
             name='search_text',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, editable=False, max_length=500, verbose_name='zoektekst'),
         ),
         migrations.AlterField(
             model_name='importbatch',
