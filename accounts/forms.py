@@ -12,6 +12,7 @@ from accounts.selectors import (
     organisations_managed_by,
     regions_managed_by,
 )
+from kwint.lib.text import normalize_text
 
 
 class LoginForm(AuthenticationForm):
@@ -186,6 +187,14 @@ def _clean_membership_fields(form: forms.Form, cleaned: dict) -> None:
         form.add_error("coach_kind", _("Kies wat voor coach deze persoon is."))
 
 
+def clean_person_name(value: str | None) -> str:
+    """A person's name in Kwint's one normal form (kwint.lib.text); never only invisible characters."""
+    name = normalize_text(value)
+    if not name:
+        raise forms.ValidationError(_("Vul de naam in."), code="required")
+    return name
+
+
 class UserInviteForm(forms.Form):
     full_name = forms.CharField(label=_("Volledige naam"), max_length=150)
     email = forms.EmailField(
@@ -197,6 +206,9 @@ class UserInviteForm(forms.Form):
     def __init__(self, *args, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(_membership_fields(membership))
+
+    def clean_full_name(self):
+        return clean_person_name(self.cleaned_data.get("full_name"))
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -225,6 +237,9 @@ class UserForm(forms.ModelForm):
             "phone": _("Telefoon"),
             "language": _("Taal"),
         }
+
+    def clean_full_name(self):
+        return clean_person_name(self.cleaned_data.get("full_name"))
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kwint.lib.text import fold
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -128,6 +130,8 @@ class Organisation(models.Model):
     )
     email = models.EmailField(_("algemeen e-mailadres"), blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
+    # The name folded (no accents, lower case) for search, kept by save().
+    search_name = models.CharField(_("zoeknaam"), max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("organisatie")
@@ -137,6 +141,13 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def is_school(self) -> bool:

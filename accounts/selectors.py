@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 
 from accounts.models import Membership, Municipality, Organisation, Region, Role, User
+from kwint.lib.text import fold
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -118,7 +119,8 @@ def organisation_list_for(
 ) -> QuerySet[Organisation]:
     organisations = organisations_managed_by(membership)
     if q:
-        organisations = organisations.filter(name__icontains=q)
+        # Accents and case ignored: "ijsselland" finds "ROC IJsselland", "cesar" finds "César".
+        organisations = organisations.filter(search_name__contains=fold(q))
     if kind:
         organisations = organisations.filter(kind=kind)
     if region is not None:

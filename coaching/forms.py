@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.models import Benefit, Channel, CloseReason, ContractType, SituationKind, SupportAction
+from students.validators import validate_not_future
 
 YES_NO = [("1", _("Ja, bereikt")), ("0", _("Nee, niet bereikt"))]
 
@@ -89,8 +90,7 @@ class ContactForm(SituationFieldsMixin):
     def clean_at(self):
         at = self.cleaned_data["at"]
         now = timezone.now()
-        if at > now + dt.timedelta(minutes=5):
-            raise forms.ValidationError(_("Dit tijdstip ligt in de toekomst. Leg een contact vast nadat het er was."))
+        validate_not_future(at, now)  # the one rule for dates (students.validators)
         if at < now - dt.timedelta(days=365):
             raise forms.ValidationError(_("Dit tijdstip ligt meer dan een jaar terug."))
         return at

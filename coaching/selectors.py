@@ -66,10 +66,7 @@ def caseload_for(
     if membership.role == Role.COACH:
         students = students.filter(coach=membership.user)
     if q:
-        for word in q.split()[:4]:
-            students = students.filter(
-                Q(first_name__icontains=word) | Q(roepnaam__icontains=word) | Q(last_name__icontains=word)
-            )
+        students = students.search(q)
     students = annotate_coaching(students.select_related("school"), today)
     if show == "aandacht":
         students = students.filter(next_due__lte=today)

@@ -51,7 +51,7 @@ def team(request):
         students = students.filter(coach=chosen.user) if chosen else students.none()
     q = request.GET.get("q", "").strip()[:100]
     if q:
-        students = students.filter(last_name__icontains=q) | students.filter(first_name__icontains=q)
+        students = students.search(q)
     students = annotate_coaching(students, today).order_by("coach__full_name", "last_name", "first_name", "pk")
     page = Paginator(students, 50).get_page(request.GET.get("pagina"))
     return render(

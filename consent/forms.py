@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.models import ConsentRecord, ConsentText, Purpose, Status
 from consent.selectors import needs_representative
 from consent.services import representative_check
+from kwint.lib.text import normalize_text
 
 NOT_ASKED = "not_asked"
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -96,6 +97,9 @@ class RecordForm(AnswerFieldsMixin, forms.Form):
         self.fields["answered_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         if needs_representative(student, timezone.localdate()):
             self.fields["given_by"].initial = ConsentRecord.GivenBy.PARENT
+
+    def clean_representative_name(self):
+        return normalize_text(self.cleaned_data.get("representative_name"))
 
     def clean_answered_at(self):
         value = self.cleaned_data["answered_at"]

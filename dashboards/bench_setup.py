@@ -18,6 +18,7 @@ from accounts.models import CoachKind, Membership, Municipality, Organisation, R
 from coaching.models import FollowUpPlan
 from coaching.services import followup_plans_ensure
 from consent.models import ConsentText, Purpose
+from kwint.lib.text import fold
 
 # Region.number of bench regions: far above the 40 real RMC numbers, so a bench region is
 # recognisable (the command is idempotent by it) and never mistaken for a real one.
@@ -129,7 +130,10 @@ def setup_staff(*, regions: int, coaches: int, seed: int) -> Staff:
             for s in range(1, n_schools + 1)
         ]
         for key, org_name, kind, muni in region_orgs:
-            orgs[key] = Organisation(name=org_name, kind=kind, region=region, municipality=muni)
+            # bulk_create skips save(), which keeps the search column: fill it here.
+            orgs[key] = Organisation(
+                name=org_name, kind=kind, region=region, municipality=muni, search_name=fold(org_name)
+            )
         Organisation.objects.bulk_create([orgs[key] for key, *_rest in region_orgs])
         staff.regions.append((no, region.pk, weight, n_munis, n_schools, orgs[f"rmc{no}"].pk, orgs[f"gem{no}"].pk))
         staff.schools += [(no, s, orgs[f"school{no}-{s}"].pk) for s in range(1, n_schools + 1)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dashboards.bench_setup import EMAIL_DOMAIN, Staff
+from kwint.lib.text import fold
 
 FIRST_NAMES = [
     "Daan", "Sem", "Noah", "Lucas", "Mohammed", "Liam", "Finn", "Mila", "Emma", "Julia", "Sara", "Yara", "Noor",
@@ -216,6 +217,12 @@ def insert_students(cursor, now: dt.datetime) -> None:
     first = _pick(FIRST_NAMES, "pg_temp.u(g, 1)")
     tussen = _pick(TUSSENVOEGSELS, "pg_temp.u(g, 2)")
     last = _pick(LAST_NAMES, "pg_temp.u(g, 22)")
+    # The search column as Student.normalize() fills it: the same picks from the folded lists.
+    search = (
+        f"concat_ws(' ', {_pick([fold(n) for n in FIRST_NAMES], 'pg_temp.u(g, 1)')}, "
+        f"NULLIF({_pick([fold(t) for t in TUSSENVOEGSELS], 'pg_temp.u(g, 2)')}, ''), "
+        f"{_pick([fold(n) for n in LAST_NAMES], 'pg_temp.u(g, 22)')}, 'b' || lpad(g::text, 7, '0'))"
+    )
     cursor.execute(
         f"""
         INSERT INTO students_student
@@ -223,7 +230,7 @@ def insert_students(cursor, now: dt.datetime) -> None:
              woonplaats, location, student_number, programme_name, crebo, level, leerweg, sector, class_name,
              cohort, expected_diploma_date, outcome, outcome_date, is_vulnerable, support_needs,
              erase_after, erased_at, created_at, updated_at, coach_id, guiding_organisation_id,
-             municipality_id, region_id, school_id)
+             municipality_id, region_id, school_id, search_text)
         SELECT gen_random_uuid(), {first}, '', {tussen}, {last},
                diploma_on - make_interval(years => 17 + floor(pg_temp.u(g, 23) * 4)::int,
                                           days => floor(pg_temp.u(g, 24) * 300)::int),
@@ -234,7 +241,7 @@ def insert_students(cursor, now: dt.datetime) -> None:
                'K' || (1 + mod(g, 9))::text, cohort, diploma_on, outcome,
                CASE WHEN outcome = 'studying' THEN NULL ELSE diploma_on END,
                pg_temp.u(g, 26) < 0.4, '[]'::jsonb, NULL, NULL,
-               %(now)s, %(now)s, coach_id, guiding_id, municipality_id, region_id, school_id
+               %(now)s, %(now)s, coach_id, guiding_id, municipality_id, region_id, school_id, {search}
         FROM bench_student ORDER BY g
         """,
         {"now": now},

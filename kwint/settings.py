@@ -330,6 +330,15 @@ CACHES = {
     )
 }
 
+# The yearly import: uploads are read by a Celery task within these bounds (students.importing).
+KWINT_IMPORT_MAX_ROWS = env.int("KWINT_IMPORT_MAX_ROWS", default=20_000)
+KWINT_IMPORT_MAX_UNPACKED_MB = env.int("KWINT_IMPORT_MAX_UNPACKED_MB", default=50)
+KWINT_IMPORT_PARSE_SECONDS = env.int("KWINT_IMPORT_PARSE_SECONDS", default=120)
+# Address space a reading may add to its worker process before it fails with a clear message.
+KWINT_IMPORT_MEMORY_MB = env.int("KWINT_IMPORT_MEMORY_MB", default=512)
+# Prefork workers: a child that has grown past this (KiB) is replaced after its task.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", default=400_000)
+
 # Retention (AVG): days after an end event before a record is erased or pseudonymised.
 KWINT_RETENTION_DAYS_AFTER_CLOSE = env.int("KWINT_RETENTION_DAYS_AFTER_CLOSE", default=365)
 KWINT_RETENTION_DAYS_AFTER_WITHDRAWAL = env.int("KWINT_RETENTION_DAYS_AFTER_WITHDRAWAL", default=30)

@@ -58,12 +58,7 @@ def access_log_search(
 
             matches = students.filter(code=uuid.UUID(term))
         except ValueError:
-            matches = students.filter(
-                Q(last_name__icontains=term)
-                | Q(first_name__icontains=term)
-                | Q(roepnaam__icontains=term)
-                | Q(student_number__iexact=term)
-            )
+            matches = students.search(term)
         entries = entries.filter(student_code__in=matches.values("code"))
     if date_from:
         entries = entries.filter(at__date__gte=date_from)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from students.models import Handover, Level
@@ -15,7 +14,7 @@ HANDOVER_CHOICES = [*Handover.Status.choices, ("none", _("Nog geen overdracht"))
 
 
 class StudentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Zoek op naam of studentnummer"), method="search")
+    q = django_filters.CharFilter(label=_("Zoek op naam, studentnummer of school"), method="search")
     cohort = django_filters.NumberFilter(label=_("Cohort"))
     programme = django_filters.ChoiceFilter(label=_("Opleiding"), field_name="programme_name", empty_label=_("Alle"))
     level = django_filters.ChoiceFilter(label=_("Niveau"), choices=Level.choices, empty_label=_("Alle"))
@@ -65,15 +64,9 @@ class StudentFilter(django_filters.FilterSet):
         self.filters["programme"].extra["choices"] = [(p, p) for p in programmes]
 
     def search(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(first_name__icontains=word)
-                | Q(roepnaam__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(tussenvoegsel__iexact=word)
-                | Q(student_number__iexact=word)
-            )
-        return queryset
+        # Accents and case ignored ("ozdil" finds "Özdil"); a school's name matches too, for the
+        # coordinator whose list holds several schools.
+        return queryset.search(value, schools=True)
 
     def by_class(self, queryset, name, value):
         return queryset.filter(class_name__iexact=value.strip())

@@ -4,17 +4,17 @@ shared with the import."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Role
-from students import parsing
-from students.importing import FIELDS
+from kwint.lib.text import normalize_text
+from students import parsing, validators
+from students.import_fields import FIELDS
 from students.models import Handover, Student, SupportNeed
 from students.services import EDITABLE_FIELDS
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 class DateInput(forms.DateInput):
@@ -43,10 +43,81 @@ class StudentForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
         }
 
+    # The bounds of students.validators, the same as the import's; a value that was already on
+    # the record is not refused again (a student who has since turned 31 can still be edited).
+    BOUNDED = {
+        "date_of_birth": validators.validate_birth_date,
+        "expected_diploma_date": validators.validate_diploma_date,
+        "outcome_date": validators.validate_diploma_date,
+        "cohort": validators.validate_cohort,
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = self.fields["municipality"].queryset.select_related("region")
         self.fields["first_name"].help_text = _("Precies zoals de jongere het schrijft, met accenten.")
+        # The browser's date picker offers only possible dates (the server checks regardless).
+        born_min, born_max = validators.birth_date_bounds()
+        diploma_min, diploma_max = validators.diploma_date_bounds()
+        cohort_min, cohort_max = validators.cohort_bounds()
+        for name, low, high in (
+            ("date_of_birth", born_min, born_max),
+            ("expected_diploma_date", diploma_min, diploma_max),
+            ("outcome_date", diploma_min, diploma_max),
+        ):
+            self.fields[name].widget.attrs.update(min=low.isoformat(), max=high.isoformat())
+        self.fields["cohort"].widget.attrs.update(min=cohort_min, max=cohort_max)
+
+    def _clean_bounded(self, name: str):
+        value = self.cleaned_data.get(name)
+        if value is not None and value != getattr(self.instance, name, None):
+            self.BOUNDED[name](value)
+        return value
+
+    def clean_date_of_birth(self):
+        return self._clean_bounded("date_of_birth")
+
+    def clean_expected_diploma_date(self):
+        return self._clean_bounded("expected_diploma_date")
+
+    def clean_outcome_date(self):
+        return self._clean_bounded("outcome_date")
+
+    def clean_cohort(self):
+        return self._clean_bounded("cohort")
+
+    def _clean_text(self, name: str) -> str:
+        value = normalize_text(self.cleaned_data.get(name))
+        if not value and self.fields[name].required:  # only invisible characters were typed
+            raise ValidationError(self.fields[name].error_messages["required"], code="required")
+        return value
+
+    def clean_first_name(self):
+        return self._clean_text("first_name")
+
+    def clean_roepnaam(self):
+        return self._clean_text("roepnaam")
+
+    def clean_tussenvoegsel(self):
+        return self._clean_text("tussenvoegsel")
+
+    def clean_last_name(self):
+        return self._clean_text("last_name")
+
+    def clean_woonplaats(self):
+        return self._clean_text("woonplaats")
+
+    def clean_location(self):
+        return self._clean_text("location")
+
+    def clean_programme_name(self):
+        return self._clean_text("programme_name")
+
+    def clean_sector(self):
+        return self._clean_text("sector")
+
+    def clean_class_name(self):
+        return self._clean_text("class_name")
 
     def clean_phone(self):
         return parsing.clean_phone(self.cleaned_data.get("phone", ""))
@@ -61,7 +132,7 @@ class StudentForm(forms.ModelForm):
         return (self.cleaned_data.get("email") or "").lower()
 
     def clean_student_number(self):
-        number = (self.cleaned_data.get("student_number") or "").strip()
+        number = normalize_text(self.cleaned_data.get("student_number"))
         school = self.instance.school if self.instance.school_id else None
         if number and school is not None:
             clash = Student.objects.filter(school=school, student_number=number).exclude(pk=self.instance.pk)
@@ -85,8 +156,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("Het bestand is groter dan 10 MB."))
+        if upload.size > settings.KWINT_MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _("Het bestand is groter dan %(mb)s MB.") % {"mb": settings.KWINT_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
         return upload
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation, Region
+from kwint.lib.text import fold, normalize_text
 
 
 class Level(models.IntegerChoices):
@@ -63,6 +64,18 @@ class StudentQuerySet(models.QuerySet["Student"]):
     def active(self):
         return self.filter(erased_at__isnull=True)
 
+    def search(self, text: str, *, schools: bool = False):
+        """Students whose name or student number (with `schools`, also school name) contains
+        every word of `text`, ignoring accents and case: "ozdil" finds "Özdil". One indexed
+        column (`search_text`, a trigram index on PostgreSQL), the same on SQLite."""
+        queryset = self
+        for word in fold(text).split()[:6]:
+            match = models.Q(search_text__contains=word)
+            if schools:
+                match |= models.Q(school__search_name__contains=word)
+            queryset = queryset.filter(match)
+        return queryset
+
 
 class Student(models.Model):
     """A young person. No BSN. Personal fields are blanked on erasure; facts stay for statistics."""
@@ -78,11 +91,26 @@ class Student(models.Model):
         "postcode",
         "woonplaats",
         "student_number",
+        "search_text",
     )
+    # One-line text kept in one normal form (kwint.lib.text.normalize_text) however it came in.
+    TEXT_FIELDS = (
+        "first_name",
+        "roepnaam",
+        "tussenvoegsel",
+        "last_name",
+        "woonplaats",
+        "location",
+        "student_number",
+        "programme_name",
+        "sector",
+        "class_name",
+    )
+    SEARCH_FIELDS = ("first_name", "roepnaam", "tussenvoegsel", "last_name", "student_number")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
-    # Names as Dutch names are written, kept exactly as typed.
+    # Names as Dutch names are written, with their accents; in Unicode's NFKC form.
     first_name = models.CharField(_("voornaam"), max_length=100)
     roepnaam = models.CharField(_("roepnaam"), max_length=100, blank=True)
     tussenvoegsel = models.CharField(_("tussenvoegsel"), max_length=30, blank=True)
@@ -145,6 +173,10 @@ class Student(models.Model):
     erase_after = models.DateField(_("wissen na"), null=True, blank=True)
     erased_at = models.DateTimeField(_("gewist op"), null=True, blank=True)
 
+    # Names and student number folded (no accents, lower case) for search; kept by save() and
+    # by the import's bulk writes (`refresh_search_text`).
+    search_text = models.CharField(_("zoektekst"), max_length=500, blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -172,6 +204,20 @@ class Student(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.normalize()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCH_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def normalize(self) -> None:
+        """Text fields in their normal form and the search column to match; for writes that
+        bypass save() (bulk_create, bulk updates)."""
+        for name in self.TEXT_FIELDS:
+            setattr(self, name, normalize_text(getattr(self, name)))
+        self.search_text = fold(" ".join(v for v in (getattr(self, n) for n in self.SEARCH_FIELDS) if v))[:500]
 
     @property
     def display_first_name(self) -> str:
@@ -350,13 +396,16 @@ class ImportMapping(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One uploaded file, parsed once and kept server-side between upload, mapping, preview and
-    confirm, so a 5,000-row file is never re-uploaded or re-parsed. Holds personal data: purged
-    a day after upload (`students.tasks.import_batches_purge`), trimmed to the invalid rows
-    after confirm."""
+    """One uploaded file, read once (by a Celery task) and kept server-side between upload,
+    mapping, preview and confirm, so a 5,000-row file is never re-uploaded or re-read. Holds
+    personal data: the uploaded bytes are dropped once read, the rows are trimmed to the
+    invalid ones after confirm, and the batch is purged a day after upload
+    (`students.tasks.import_batches_purge`)."""
 
     class State(models.TextChoices):
-        UPLOADED = "uploaded", _("Geüpload")
+        QUEUED = "queued", _("In de wachtrij")
+        READING = "reading", _("Wordt gelezen")
+        UPLOADED = "uploaded", _("Gelezen")
         PREVIEWED = "previewed", _("Voorbeeld gemaakt")
         IMPORTING = "importing", _("Bezig met importeren")
         DONE = "done", _("Geïmporteerd")
@@ -368,8 +417,15 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=200)
     state = models.CharField(max_length=10, choices=State.choices, default=State.UPLOADED)
+    # The file as uploaded, until the worker has read it (then None).
+    upload = models.BinaryField(null=True, editable=False)
+    parse_started_at = models.DateTimeField(null=True, blank=True)
+    parse_attempts = models.PositiveSmallIntegerField(default=0)
+    progress = models.PositiveIntegerField(default=0)  # rows read so far
+    error = models.TextField(blank=True)  # why reading failed, for the user (Dutch)
     headers = models.JSONField(default=list)
     rows = models.JSONField(default=list)  # raw cell strings, one list per data row
+    row_lines = models.JSONField(default=list)  # per row, its line number in the file
     mapping = models.JSONField(default=dict)
     preview = models.JSONField(default=list)  # one dict per row: status, errors, values, student
     result = models.JSONField(default=dict)  # counts after confirm
@@ -378,3 +434,7 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["created_at"], name="importbatch_created_idx")]
+
+    @property
+    def is_reading(self) -> bool:
+        return self.state in {self.State.QUEUED, self.State.READING}

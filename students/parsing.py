@@ -1,4 +1,4 @@
-"""Reading a school's export and cleaning one value at a time.
+"""Cleaning one value of a school's export at a time (reading the file: kwint.lib.spreadsheet_read).
 
 The same cleaners serve the import and the edit form, so "06-12345678" becomes "+31612345678"
 whichever way the number came in. Each cleaner raises `ValidationError` with a Dutch message.
@@ -6,93 +6,16 @@ whichever way the number came in. Each cleaner raises `ValidationError` with a D
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from kwint.lib.text import normalize_text
+from students import validators
 from students.models import Leerweg
-
-MAX_ROWS = 20_000
-
-
-class UploadError(Exception):
-    """The file as a whole cannot be read (wrong type, empty, too large)."""
-
-
-# ---------------------------------------------------------------- files
-
-
-def _cell_text(value) -> str:
-    """An XLSX cell as the text a user would see; dates as ISO so the date cleaner reads them."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        # read_only streams the sheet: a 5,000-row export stays small in memory.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UploadError(_("Dit Excel-bestand kan niet worden gelezen.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 with or without BOM, else Windows-1252 (what Excel writes on a Dutch Windows PC)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    text = decode_text(data)
-    first_line = text.split("\n", 1)[0]
-    # Dutch Excel writes semicolons (the comma is the decimal sign); others write commas.
-    delimiter = max([";", ",", "\t"], key=first_line.count)
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
-def read_upload(filename: str, data: bytes) -> tuple[list[str], list[list[str]]]:
-    """Headers and data rows of an uploaded CSV or XLSX, blank rows dropped."""
-    if not data:
-        raise UploadError(_("Het bestand is leeg."))
-    name = filename.lower()
-    if data[:2] == b"PK" or name.endswith((".xlsx", ".xlsm")):
-        rows = _read_xlsx(data)
-    elif name.endswith((".csv", ".txt")) or b"\x00" not in data[:1024]:
-        rows = _read_csv(data)
-    else:
-        raise UploadError(_("Upload een CSV- of Excel-bestand (.csv of .xlsx)."))
-    rows = [row for row in rows if any(cell for cell in row)]
-    if not rows:
-        raise UploadError(_("Het bestand is leeg."))
-    headers = [h.strip() or _("Kolom %(n)s") % {"n": i + 1} for i, h in enumerate(rows[0])]
-    body = rows[1:]
-    if len(body) > MAX_ROWS:
-        raise UploadError(_("Het bestand heeft meer dan %(max)s regels. Splits het op.") % {"max": MAX_ROWS})
-    width = len(headers)
-    return headers, [(row + [""] * width)[:width] for row in body]
-
 
 # ---------------------------------------------------------------- values
 
@@ -186,17 +109,35 @@ def clean_crebo(value: str) -> str:
 
 
 def clean_cohort(value: str) -> int | None:
-    """The diploma year; '2025-2026' (a school year) counts as 2026."""
+    """The diploma year, a four-digit year in the range `students.validators` allows;
+    '2025-2026' (a school year) counts as 2026."""
     raw = (value or "").strip()
     if not raw:
         return None
     years = re.findall(r"\d{4}", raw)
     if not years or not re.fullmatch(r"\d{4}(\s*[-/]\s*\d{4})?", raw):
-        raise ValidationError(_("'%(value)s' is geen cohort; schrijf een jaar, bijvoorbeeld 2026.") % {"value": raw})
+        first, last = validators.cohort_bounds()
+        raise ValidationError(
+            _(
+                "'%(value)s' is geen cohort: schrijf het jaar van het diploma, een jaartal van %(first)s tot en met %(last)s."
+            )
+            % {"value": raw, "first": first, "last": last}
+        )
     year = int(years[-1])
-    if not 2000 <= year <= 2100:
-        raise ValidationError(_("'%(value)s' is geen cohort; schrijf een jaar, bijvoorbeeld 2026.") % {"value": raw})
+    validators.validate_cohort(year)
     return year
+
+
+def clean_birth_date(value: str) -> dt.date | None:
+    day = clean_date(value)
+    validators.validate_birth_date(day)
+    return day
+
+
+def clean_diploma_date(value: str) -> dt.date | None:
+    day = clean_date(value)
+    validators.validate_diploma_date(day)
+    return day
 
 
 def clean_email(value: str) -> str:
@@ -224,5 +165,6 @@ def clean_yes_no(value: str) -> bool:
 
 
 def clean_text(value: str) -> str:
-    """Names and places exactly as typed ('s-Hertogenbosch, Özdil, d'Amico): only trimmed."""
-    return (value or "").strip()
+    """Names and places as typed ('s-Hertogenbosch, Özdil, d'Amico), in one normal form
+    (`kwint.lib.text.normalize_text`): the same name from a CSV and an XLSX compares equal."""
+    return normalize_text(value)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.student_index, name="list"),
     path("nieuw/", views.student_new, name="new"),
     path("importeren/", views_import.import_start, name="import"),
+    path("importeren/<uuid:code>/lezen/", views_import.import_status, name="import_status"),
     path("importeren/<uuid:code>/kolommen/", views_import.import_mapping, name="import_mapping"),
     path("importeren/<uuid:code>/voorbeeld/", views_import.import_preview, name="import_preview"),
     path("importeren/<uuid:code>/bevestigen/", views_import.import_confirm, name="import_confirm"),

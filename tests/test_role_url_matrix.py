@@ -125,6 +125,8 @@ EXPECTED.update(
         "students:import": row(403, zorg=200, outsider_zorg=200),
         # A fresh upload goes to the column mapping first.
         "students:import_mapping": row(403, zorg=200, outsider_zorg=404),
+        # A file already read: the reading page sends on to the columns.
+        "students:import_status": row(403, zorg=302, outsider_zorg=404),
         "students:import_preview": row(403, zorg=302, outsider_zorg=404),
         "students:import_confirm": ALL_405,
         "students:import_result": row(403, zorg=302, outsider_zorg=404),

@@ -19,6 +19,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+# Imports are read by a Celery worker: browser tests that upload use the real one.
+from tests.integration.conftest import celery_worker_process  # noqa: F401
+
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -38,7 +38,8 @@ def _upload(page, rows, name, check_accessible=False):
         assert_accessible(page)
     page.get_by_label("Bestand").set_input_files({"name": name, "mimeType": "text/csv", "buffer": _csv(rows)})
     page.get_by_role("button", name="Bestand uploaden").click()
-    expect(page.get_by_role("heading", name="Kolommen koppelen")).to_be_visible()
+    # The worker reads the file; the page polls (htmx) and moves on by itself.
+    expect(page.get_by_role("heading", name="Kolommen koppelen")).to_be_visible(timeout=30_000)
     # Guessed from the Dutch headers, no clicking needed.
     expect(page.get_by_label("Geboortedatum")).to_have_value("Geb.datum")
     if check_accessible:
@@ -47,7 +48,7 @@ def _upload(page, rows, name, check_accessible=False):
     expect(page.get_by_role("heading", name="Voorbeeld van de import")).to_be_visible()
 
 
-def test_import_a_messy_csv_fix_it_and_confirm(page, cast, password):
+def test_import_a_messy_csv_fix_it_and_confirm(page, cast, password, celery_worker_process):
     browser_login(page, cast.zorg.user.email, password)
     _upload(page, GOOD + BAD, "export-messy.csv", check_accessible=True)
     expect(page.get_by_text("31-02-2006 bestaat niet als datum.")).to_be_visible()
@@ -70,6 +71,41 @@ def test_import_a_messy_csv_fix_it_and_confirm(page, cast, password):
     assert Student.objects.filter(school=cast.school).count() == 5
     noor = Student.objects.get(student_number="2004")
     assert noor.phone == "+31612345671" and Student.objects.get(student_number="2001").last_name == "d'Amico"
+    assert page.console_errors == []
+
+
+def test_a_file_that_is_no_student_list_is_explained_on_the_page(page, cast, password, celery_worker_process):
+    browser_login(page, cast.zorg.user.email, password)
+    page.goto(page.base_url + "/jongeren/importeren/")
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20
+    page.get_by_label("Bestand").set_input_files({"name": "studenten.csv", "mimeType": "text/csv", "buffer": png})
+    page.get_by_role("button", name="Bestand uploaden").click()
+    expect(page.get_by_role("heading", name="Dit bestand kan Kwint niet importeren")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Dit is geen tabel maar een PNG-bestand.")).to_be_visible()
+    expect(page.get_by_text("Kwint verwacht een CSV-bestand")).to_be_visible()
+    assert_accessible(page)
+    assert page.console_errors == []
+    assert Student.objects.count() == 0
+
+
+def test_the_reading_page_shows_progress_and_is_accessible(page, cast, password):
+    from students.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        school=cast.school, created_by=cast.zorg.user, filename="export.csv", state=ImportBatch.State.READING
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(progress=3000)
+    browser_login(page, cast.zorg.user.email, password)
+    page.goto(page.base_url + f"/jongeren/importeren/{batch.code}/lezen/")
+    expect(page.get_by_role("status")).to_contain_text("Het bestand wordt gelezen: 3000 regels gelezen")
+    assert_accessible(page)
+    # The page polls: once the worker is done it moves on to the columns by itself.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.UPLOADED,
+        headers=["Studentnummer", "Voornaam", "Achternaam"],
+        rows=[["1", "Jan", "Jansen"]],
+    )
+    expect(page.get_by_role("heading", name="Kolommen koppelen")).to_be_visible()
     assert page.console_errors == []
 
 

@@ -81,3 +81,17 @@ def test_it_refuses_outside_test_and_development(settings, environment):
     with pytest.raises(CommandError, match="never touch a production database"):
         _seed()
     assert not Student.objects.exists()
+
+
+def test_the_search_columns_are_filled_as_save_would():
+    from accounts.models import Organisation
+    from kwint.lib.text import fold
+
+    _seed()
+    for student in Student.objects.all()[:50]:
+        expected = student.search_text
+        student.normalize()
+        assert student.search_text == expected
+    assert Student.objects.search("b0000001").count() == 1
+    for organisation in Organisation.objects.all():
+        assert organisation.search_name == fold(organisation.name)
