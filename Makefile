@@ -94,5 +94,14 @@ js:
 		--banner:js='/*! Bootstrap v5.3.9 collapse + dropdown (MIT, The Bootstrap Authors) with Popper v2.11.8 (MIT, Federico Zivolo); built by `make js` */' \
 		--outfile=../../static/vendor/bootstrap/js/bootstrap.kwint.min.js
 
+# Browser-side measurements (benchmarks/README.md), never part of `make test`: Lighthouse on the
+# login, caseload and student pages; 50 coaches browsing at once. Each needs DATABASE_URL (its
+# own PostgreSQL database); see the docstring at the top of each script.
+lighthouse: install-dev
+	$(BIN)/python -m benchmarks.lighthouse $(ARGS)
+
+load: install-dev
+	$(BIN)/python -m benchmarks.load $(ARGS)
+
 clean:
 	rm -rf .run staticfiles

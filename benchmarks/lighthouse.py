@@ -122,7 +122,11 @@ def main() -> None:
                 f"{statistics.median(r['lcp'] for r in runs):.0f} ms; "
                 + "; ".join(f"{c} {', '.join(f'{v:.2f}' for v in scores[c])}" for c in CATEGORIES)
                 + f"; {statistics.median(r['bytes'] for r in runs) / 1024:.0f} KiB transferred"
-                + (f"; not 1.0: {sorted({f for r in runs for f in r['failed']})}" if any(r["failed"] for r in runs) else ""),
+                + (
+                    f"; not 1.0: {sorted({f for r in runs for f in r['failed']})}"
+                    if any(r["failed"] for r in runs)
+                    else ""
+                ),
                 flush=True,
             )
             rows.append(
@@ -135,7 +139,11 @@ def main() -> None:
                 + " | "
                 + " · ".join(f"{scores[c][0]:.2f}" for c in CATEGORIES)
                 + f" (worst of {args.runs}) | — | — | ≥ 0.98 · 1.0 · 1.0 | "
-                + ("yes" if scores["performance"][0] >= 0.98 and min(scores[c][0] for c in CATEGORIES[1:]) == 1 else "no")
+                + (
+                    "yes"
+                    if scores["performance"][0] >= 0.98 and min(scores[c][0] for c in CATEGORIES[1:]) == 1
+                    else "no"
+                )
                 + " |"
             )
     print("\n".join(rows))

@@ -33,7 +33,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, app: str = "kwint.wsgi:application", args: list[str] | None = None) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str], *, app: str = "kwint.wsgi:application", args: list[str] | None = None
+) -> Iterator[str]:
     """Run gunicorn (gunicorn.conf.py plus `args`) until the block ends; yields its base URL."""
     port = free_port()
     command = [str(Path(PYTHON).parent / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", *(args or [])]
