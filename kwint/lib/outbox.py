@@ -30,10 +30,8 @@ from django.utils.translation import gettext_lazy as _
 REASONS = {
     "not_relevant": _("Niet meer nodig (al gedaan, toestemming ingetrokken of traject gesloten)"),
     "outdated": _("Verlopen: het overzicht gold voor een eerdere dag; het overzicht van vandaag vervangt het"),
-    "too_old": _("Verlopen: te lang niet verstuurd door een storing"),
     "failed": _("Mislukt: de mailserver weigerde het bericht steeds"),
     "unknown_kind": _("Mislukt: onbekende soort bericht"),
-    "no_address": _("Niet verstuurd: geen adres bekend"),
 }
 
 
