@@ -72,6 +72,11 @@ class ContactForm(SituationFieldsMixin):
     reached = forms.TypedChoiceField(
         label=_("Bereikt?"), choices=YES_NO, coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1"
     )
+    by_student = forms.BooleanField(
+        label=_("De jongere nam zelf contact op"),
+        required=False,
+        help_text=_("Alleen dit contact kan worden vastgelegd als de jongere geen contact wil."),
+    )
     duration_minutes = forms.IntegerField(label=_("Duur (minuten)"), required=False, min_value=0, max_value=600)
     discussed = forms.CharField(label=_("Wat is besproken"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     next_steps = forms.CharField(

@@ -26,6 +26,7 @@ from accounts.models import Membership, Organisation, Role
 from coaching.models import CheckIn, Contact, FollowUpPlan, SituationRecord, SupportAction, Trajectory
 from students.access import students_visible_to
 from students.models import Student
+from students.selectors import contact_declined, contact_declined_at, contact_declined_since
 
 CASELOAD_FILTERS = ("aandacht", "week", "stil", "alle")
 CASELOAD_SORTS = ("aandacht", "naam", "laatste_contact", "volgend")
@@ -62,9 +63,8 @@ def caseload_for(
 ) -> QuerySet[Student]:
     """The young people this coach guides (a stagiair: the ones shared with them)."""
     today = today or timezone.localdate()
-    students = students_visible_to(membership)
-    if membership.role == Role.COACH:
-        students = students.filter(coach=membership.user)
+    # Who wants no contact is shown apart (`caseload_no_contact`), never among those to call.
+    students = _own(membership).filter(~contact_declined())
     if q:
         students = students.search(q)
     students = annotate_coaching(students.select_related("school"), today)
@@ -84,6 +84,24 @@ def caseload_for(
     else:
         order = ["-attention", F("next_due").asc(nulls_last=True), "last_name", "pk"]
     return students.order_by(*order)
+
+
+def _own(membership: Membership) -> QuerySet[Student]:
+    students = students_visible_to(membership)
+    if membership.role == Role.COACH:
+        students = students.filter(coach=membership.user)
+    return students
+
+
+def caseload_no_contact(membership: Membership) -> QuerySet[Student]:
+    """The coach's young people who want no contact ("geen contact gewenst"), with the moment
+    they said so, longest ago first: one query."""
+    return (
+        _own(membership)
+        .filter(contact_declined())
+        .annotate(no_contact_since=contact_declined_since())
+        .order_by("no_contact_since", "last_name", "pk")
+    )
 
 
 def plans_for(organisation: Organisation) -> list[FollowUpPlan]:
@@ -107,6 +125,7 @@ def student_coaching(student: Student) -> dict:
     return {
         "trajectory": trajectory,
         "checkins": checkins,
+        "no_contact_since": contact_declined_at(student),
         "contacts": list(
             Contact.objects.filter(student=student)
             .select_related("author", "trajectory")
@@ -150,7 +169,7 @@ def team_for(membership: Membership, *, today: dt.date | None = None) -> QuerySe
         trajectory__closed_at__isnull=True,
         trajectory__organisation=org,
         trajectory__student__in=visible,
-    )
+    ).filter(~contact_declined("trajectory__student"))
     unanswered = Contact.objects.filter(
         author=OuterRef("user_id"),
         reached=False,
