@@ -39,6 +39,7 @@ def test_caseload_shows_the_coachs_students_with_attention_first(cast, login, gu
     assert "Niet bereikt (telefoon)" in body
     assert 'class="overdue"' in body and "te laat" in body  # the first call is overdue
     assert response.context["attention"] == [s for s in response.context["rows"] if s.attention]
+    assert response.context["attention_total"] == 1
 
 
 def test_caseload_for_other_roles(cast, login, guided):
