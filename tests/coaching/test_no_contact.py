@@ -142,7 +142,13 @@ def test_caseload_page_shows_the_student_apart_without_call_buttons(cast, login,
         assert reverse("coaching:contact_unreached", args=[student.code]) not in body
         # The contact form: only with "de jongere nam zelf contact op".
         url = reverse("coaching:contact_new", args=[student.code])
-        form = {"at": "2026-07-08T06:30", "channel": "telefoon", "reached": "1", "discussed": "Belde zelf."}
+        form = {
+            "date": "2026-07-08",
+            "time": "06:30",
+            "channel": "telefoon",
+            "reached": "1",
+            "discussed": "Belde zelf.",
+        }
         response = client.post(url, form)
         assert response.status_code == 200
         assert "Kruis dat dan aan" in response.content.decode(), response.context["form"].errors
