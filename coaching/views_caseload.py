@@ -13,7 +13,13 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Role
 from coaching.models import SituationKind
-from coaching.selectors import CASELOAD_FILTERS, CASELOAD_SORTS, caseload_attention_count, caseload_for
+from coaching.selectors import (
+    CASELOAD_FILTERS,
+    CASELOAD_SORTS,
+    caseload_attention_count,
+    caseload_for,
+    caseload_no_contact,
+)
 from kwint.lib.access import role_required
 from kwint.lib.paging import page_of
 
@@ -36,8 +42,8 @@ def _caseload_marks(s, today: dt.date) -> None:
 @require_GET
 @role_required(Role.COACH, Role.STAGIAIR)
 def caseload(request):
-    """One page of 50 with its count and the attention count in one query, whatever the size
-    of the caseload (the rows are read in full for the page only)."""
+    """One page of 50 with its count and the attention count in one query, and who wants no
+    contact in a second, whatever the size of the caseload (rows read in full for the page only)."""
     today = timezone.localdate()
     show = request.GET.get("toon", "alle")
     show = show if show in CASELOAD_FILTERS else "alle"
@@ -59,6 +65,7 @@ def caseload(request):
             "page": page,
             "query": urlencode(query),
             "attention_total": attention_total,
+            "no_contact": list(caseload_no_contact(request.membership)),
             "today": today,
             "show": show,
             "sort": sort,
