@@ -209,12 +209,6 @@ class Channel(models.TextChoices):
     SCHOOL_PARENTS = "school_ouders", _("Via school / ouders")
 
 
-# A contact note is a few paragraphs, not a report: long enough for a real conversation, short
-# enough that lists stay readable (they show the first lines with "meer"). Forms and services
-# both hold to it.
-NOTE_MAX_LENGTH = 4000
-
-
 class Contact(models.Model):
     """A contact or contact attempt. An unanswered call is worth logging too."""
 
