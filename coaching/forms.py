@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.models import Benefit, Channel, CloseReason, ContractType, SituationKind, SupportAction
+from coaching.models import STAFF_CHANNELS, Benefit, Channel, CloseReason, ContractType, SituationKind, SupportAction
 from students.validators import validate_not_future
 
 YES_NO = [("1", _("Ja, bereikt")), ("0", _("Nee, niet bereikt"))]
@@ -68,7 +68,7 @@ class ContactForm(SituationFieldsMixin):
         label=_("Datum en tijd"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    channel = forms.ChoiceField(label=_("Kanaal"), choices=Channel.choices, initial=Channel.PHONE)
+    channel = forms.ChoiceField(label=_("Kanaal"), choices=STAFF_CHANNELS, initial=Channel.PHONE)
     reached = forms.TypedChoiceField(
         label=_("Bereikt?"), choices=YES_NO, coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1"
     )
@@ -111,7 +111,7 @@ class ContactForm(SituationFieldsMixin):
 
 
 class ContactEditForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Kanaal"), choices=Channel.choices)
+    channel = forms.ChoiceField(label=_("Kanaal"), choices=STAFF_CHANNELS)
     reached = forms.TypedChoiceField(
         label=_("Bereikt?"), choices=YES_NO, coerce=lambda v: v == "1", widget=forms.RadioSelect
     )
