@@ -6,18 +6,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     DateTimeField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -37,53 +37,92 @@ def _count(queryset, field: str):
     return Coalesce(Subquery(queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
-def annotate_coaching(students: QuerySet[Student], today: dt.date) -> QuerySet[Student]:
-    """Last contact, last reached, next check-in, current situation and open support actions,
-    each a correlated subquery in the one SELECT."""
-    contacts = Contact.objects.filter(student=OuterRef("pk")).order_by("-at", "-id")
-    open_checkins = CheckIn.objects.filter(
+def _open_checkins():
+    """A student's planned check-ins in their open trajectory (one open trajectory at most)."""
+    return CheckIn.objects.filter(
         trajectory__student=OuterRef("pk"), trajectory__closed_at__isnull=True, status=CheckIn.Status.PLANNED
-    ).order_by("due_date", "id")
+    )
+
+
+def annotate_coaching(students: QuerySet[Student]) -> QuerySet[Student]:
+    """Last contact, last reached, next check-in, current situation and open support actions,
+    each a correlated subquery in the one SELECT.
+
+    Each is written once in the select list: ordering by an annotation refers to its column,
+    and the filters below use their own EXISTS, so no subquery is repeated. Sorted and sliced
+    (a page), PostgreSQL evaluates only the sort column for every student and the other
+    columns for the rows of the page alone (it postpones costly select-list expressions past
+    ORDER BY ... LIMIT)."""
+    contacts = Contact.objects.filter(student=OuterRef("pk")).order_by("-at", "-id")
+    next_checkin = _open_checkins().order_by("due_date", "id")
     situation = SituationRecord.objects.filter(student=OuterRef("pk")).order_by("-date", "-id")
     actions = SupportAction.objects.filter(student=OuterRef("pk"), status__in=SupportAction.OPEN_STATUSES)
     return students.annotate(
         last_contact_at=Subquery(contacts.values("at")[:1], output_field=DateTimeField()),
         last_reached_at=Subquery(contacts.filter(reached=True).values("at")[:1], output_field=DateTimeField()),
-        next_due=Subquery(open_checkins.values("due_date")[:1]),
-        next_is_measurement=Subquery(open_checkins.values("is_measurement")[:1]),
+        next_due=Subquery(next_checkin.values("due_date")[:1]),
+        next_is_measurement=Subquery(next_checkin.values("is_measurement")[:1]),
         situation_kind=Subquery(situation.values("kind")[:1]),
         open_actions=_count(actions, "student"),
-        attention=Case(When(next_due__lte=today, then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
+
+
+def due_by(day: dt.date) -> Exists:
+    """The student has a planned check-in on or before `day` (so their next one is): an index
+    probe that stops at the first hit, instead of repeating the next-check-in subquery."""
+    return Exists(_open_checkins().filter(due_date__lte=day))
+
+
+def quiet_since(moment: dt.datetime) -> Exists:
+    """No contact since `moment` (or never): the negation of one index probe."""
+    return ~Exists(Contact.objects.filter(student=OuterRef("pk"), at__gte=moment))
+
+
+def caseload_students(membership: Membership) -> QuerySet[Student]:
+    """The young people this coach guides (a stagiair: the ones shared with them), unannotated."""
+    students = students_visible_to(membership)
+    if membership.role == Role.COACH:
+        students = students.filter(coach=membership.user)
+    return students
 
 
 def caseload_for(
     membership: Membership, *, today: dt.date | None = None, q: str = "", show: str = "alle", sort: str = "aandacht"
 ) -> QuerySet[Student]:
-    """The young people this coach guides (a stagiair: the ones shared with them)."""
+    """The caseload, searched, filtered and sorted, with the coaching columns: slice it (a page),
+    and only that page's rows are read in full."""
     today = today or timezone.localdate()
-    students = students_visible_to(membership)
-    if membership.role == Role.COACH:
-        students = students.filter(coach=membership.user)
+    students = caseload_students(membership)
     if q:
         students = students.search(q)
-    students = annotate_coaching(students.select_related("school"), today)
     if show == "aandacht":
-        students = students.filter(next_due__lte=today)
+        students = students.filter(due_by(today))
     elif show == "week":
-        students = students.filter(next_due__lte=today + dt.timedelta(days=7))
+        students = students.filter(due_by(today + dt.timedelta(days=7)))
     elif show == "stil":
-        quiet = timezone.now() - dt.timedelta(days=QUIET_DAYS)
-        students = students.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=quiet))
+        students = students.filter(quiet_since(timezone.now() - dt.timedelta(days=QUIET_DAYS)))
+    students = annotate_coaching(students)
     if sort == "naam":
         order = ["last_name", "first_name", "pk"]
     elif sort == "laatste_contact":
         order = [F("last_contact_at").asc(nulls_first=True), "last_name", "pk"]
-    elif sort == "volgend":
-        order = [F("next_due").asc(nulls_last=True), "last_name", "pk"]
     else:
-        order = ["-attention", F("next_due").asc(nulls_last=True), "last_name", "pk"]
+        # "aandacht" and "volgend": whoever is due (late, today) has the earliest next check-in,
+        # so sorting by it puts attention first without a second column.
+        order = [F("next_due").asc(nulls_last=True), "last_name", "pk"]
     return students.order_by(*order)
+
+
+def caseload_attention(membership: Membership, *, today: dt.date, limit: int) -> list[Student]:
+    """The first `limit` young people due today or late, each with `attention_total` (how many
+    there are in all, a window count): one query whatever the caseload."""
+    students = caseload_students(membership).filter(due_by(today))
+    students = students.annotate(
+        next_due=Subquery(_open_checkins().order_by("due_date", "id").values("due_date")[:1]),
+        next_is_measurement=Subquery(_open_checkins().order_by("due_date", "id").values("is_measurement")[:1]),
+        attention_total=Window(Count("pk")),
+    )
+    return list(students.order_by(F("next_due").asc(nulls_last=True), "last_name", "pk")[:limit])
 
 
 def plans_for(organisation: Organisation) -> list[FollowUpPlan]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import (
+    NOTE_MAX_LENGTH,
     CheckIn,
     Contact,
     ContactRevision,
@@ -25,6 +26,16 @@ from students.services import timeline_add
 
 def contact_edit_window() -> dt.timedelta:
     return dt.timedelta(minutes=getattr(settings, "KWINT_CONTACT_EDIT_MINUTES", 30))
+
+
+def _check_note_length(**notes: str) -> None:
+    too_long = {
+        name: _("Maak de notitie korter: maximaal %(max)s tekens, nu %(n)s.") % {"max": NOTE_MAX_LENGTH, "n": len(text)}
+        for name, text in notes.items()
+        if len(text or "") > NOTE_MAX_LENGTH
+    }
+    if too_long:
+        raise ValidationError(too_long)
 
 
 def contact_log(
@@ -43,6 +54,7 @@ def contact_log(
     """Log a contact or an attempt. A reached contact completes the due check-in; at a
     measurement moment (6/12/24 months) that needs a situation, or nothing is written."""
     at = at or timezone.now()
+    _check_note_length(discussed=discussed, next_steps=next_steps)
     with transaction.atomic():
         trajectory = Trajectory.objects.select_for_update().filter(student=student, closed_at__isnull=True).first()
         checkin = due_checkin(trajectory, timezone.localdate(at)) if reached else None
@@ -109,6 +121,7 @@ def contact_edit(
     next_steps: str,
 ) -> Contact:
     """Correct a note: only its author, only within the edit window; the old text is kept."""
+    _check_note_length(discussed=discussed, next_steps=next_steps)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if not contact_is_editable(contact, editor):
         raise PermissionDenied(_("Dit contact kan niet meer gewijzigd worden."))
