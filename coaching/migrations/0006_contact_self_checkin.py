@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coaching', '0004_followupplan_names_per_language'),
+        ('coaching', '0005_outbox'),
     ]
 
     operations = [
