@@ -113,6 +113,11 @@ class ContactForm(SituationFieldsMixin):
     time = forms.TimeField(label=_("Tijd"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     channel = channel_field()
     reached = reached_field()
+    by_student = forms.BooleanField(
+        label=_("De jongere nam zelf contact op"),
+        required=False,
+        help_text=_("Alleen dit contact kan worden vastgelegd als de jongere geen contact wil."),
+    )
     duration_minutes = forms.IntegerField(label=_("Duur (minuten)"), required=False, min_value=0, max_value=600)
     discussed = note_field(_("Wat is besproken"), 3)
     next_steps = note_field(_("Afspraken / vervolgstappen"), 2)

@@ -236,6 +236,9 @@ class Contact(models.Model):
     at = models.DateTimeField(_("datum en tijd"))
     channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices, default=Channel.PHONE)
     reached = models.BooleanField(_("bereikt"), default=True)
+    # The young person got in touch themselves. The only contact that may be logged while they
+    # want no contact (consent for contact refused or withdrawn): it happened, it was not outreach.
+    by_student = models.BooleanField(_("op initiatief van de jongere"), default=False)
     duration_minutes = models.PositiveSmallIntegerField(_("duur (minuten)"), null=True, blank=True)
     discussed = models.TextField(_("wat is besproken"), blank=True)
     next_steps = models.TextField(_("afspraken / vervolgstappen"), blank=True)

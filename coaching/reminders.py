@@ -27,6 +27,7 @@ from accounts.models import Membership, Organisation, Role, User
 from coaching.models import CheckIn, Contact, Reminder, Trajectory
 from kwint.lib import outbox
 from students.access import students_visible_to
+from students.selectors import contact_declined
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +69,11 @@ def _visible_ids(memberships: list[Membership], student_ids) -> set[int]:
 
 
 def _due_checkins(today: dt.date):
+    # No reminder, digest or escalation about someone who wants no contact (consent for
+    # contact refused or withdrawn): the one predicate, re-read at send time as well.
     return CheckIn.objects.filter(
         status=CheckIn.Status.PLANNED, due_date__lte=today, trajectory__closed_at__isnull=True
-    )
+    ).filter(~contact_declined("trajectory__student"))
 
 
 def coach_digest_counts(user: User, today: dt.date, memberships: list[Membership] | None = None) -> dict:
@@ -182,6 +185,7 @@ def _unanswered_streaks(today: dt.date) -> list[tuple]:
     since = timezone.now() - dt.timedelta(days=UNANSWERED_LOOKBACK_DAYS)
     candidates = (
         Contact.objects.filter(reached=False, at__gte=since, trajectory__closed_at__isnull=True)
+        .filter(~contact_declined("student"))
         .values("student_id")
         .annotate(n=Count("pk"))
         .filter(n__gte=UNANSWERED_IN_A_ROW)

@@ -26,6 +26,7 @@ from accounts.models import Membership, Organisation, Role
 from coaching.models import CheckIn, Contact, FollowUpPlan, SituationRecord, SupportAction, Trajectory
 from students.access import students_visible_to
 from students.models import Student
+from students.selectors import contact_declined, contact_declined_at, contact_declined_since
 
 CASELOAD_FILTERS = ("aandacht", "week", "stil", "alle")
 CASELOAD_SORTS = ("aandacht", "naam", "laatste_contact", "volgend")
@@ -78,12 +79,28 @@ def quiet_since(moment: dt.datetime) -> Exists:
     return ~Exists(Contact.objects.filter(student=OuterRef("pk"), at__gte=moment))
 
 
-def caseload_students(membership: Membership) -> QuerySet[Student]:
-    """The young people this coach guides (a stagiair: the ones shared with them), unannotated."""
+def _own(membership: Membership) -> QuerySet[Student]:
     students = students_visible_to(membership)
     if membership.role == Role.COACH:
         students = students.filter(coach=membership.user)
     return students
+
+
+def caseload_students(membership: Membership) -> QuerySet[Student]:
+    """The young people this coach guides (a stagiair: the ones shared with them), unannotated.
+    Who wants no contact is not among those to call: see `caseload_no_contact`."""
+    return _own(membership).filter(~contact_declined())
+
+
+def caseload_no_contact(membership: Membership) -> QuerySet[Student]:
+    """The coach's young people who want no contact ("geen contact gewenst"), with the moment
+    they said so, longest ago first: one query."""
+    return (
+        _own(membership)
+        .filter(contact_declined())
+        .annotate(no_contact_since=contact_declined_since())
+        .order_by("no_contact_since", "last_name", "pk")
+    )
 
 
 def caseload_for(
@@ -146,6 +163,7 @@ def student_coaching(student: Student) -> dict:
     return {
         "trajectory": trajectory,
         "checkins": checkins,
+        "no_contact_since": contact_declined_at(student),
         "contacts": list(
             Contact.objects.filter(student=student)
             .select_related("author", "trajectory")
@@ -189,7 +207,7 @@ def team_for(membership: Membership, *, today: dt.date | None = None) -> QuerySe
         trajectory__closed_at__isnull=True,
         trajectory__organisation=org,
         trajectory__student__in=visible,
-    )
+    ).filter(~contact_declined("trajectory__student"))
     unanswered = Contact.objects.filter(
         author=OuterRef("user_id"),
         reached=False,

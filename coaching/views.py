@@ -18,6 +18,7 @@ from coaching.forms import CheckInDateForm, CloseForm, ContactEditForm, ContactF
 from coaching.models import Channel, CheckIn, Contact, SupportAction
 from coaching.selectors import plans_for
 from students.access import Perm, get_student_for
+from students.selectors import contact_declined_at
 
 
 def _back(request, student) -> str:
@@ -56,21 +57,30 @@ def contact_new(request, code):
                 next_steps=data.get("next_steps", ""),
                 situation=form.situation_data(),
                 support_actions=form.support_specs(),
+                by_student=data.get("by_student", False),
             )
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
             messages.success(request, _("Contact vastgelegd."))
             return redirect("students:detail", code=student.code)
-    return render(request, "coaching/contact_form.html", {"student": student, "form": form, "due": due})
+    return render(
+        request,
+        "coaching/contact_form.html",
+        {"student": student, "form": form, "due": due, "no_contact_since": contact_declined_at(student)},
+    )
 
 
 @require_POST
 def contact_unreached(request, code):
     """One click: an unanswered phone call, logged now."""
     student = get_student_for(request, code, Perm.LOG_CONTACT)
-    services.contact_log(student=student, author=request.user, channel=Channel.PHONE, reached=False)
-    messages.success(request, _("Niet bereikt vastgelegd voor %(name)s.") % {"name": student.full_name})
+    try:
+        services.contact_log(student=student, author=request.user, channel=Channel.PHONE, reached=False)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Niet bereikt vastgelegd voor %(name)s.") % {"name": student.full_name})
     return redirect(_back(request, student))
 
 

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Role
 from coaching.models import SituationKind
-from coaching.selectors import CASELOAD_FILTERS, CASELOAD_SORTS, caseload_attention, caseload_for
+from coaching.selectors import (
+    CASELOAD_FILTERS,
+    CASELOAD_SORTS,
+    caseload_attention,
+    caseload_for,
+    caseload_no_contact,
+)
 from kwint.lib.access import role_required
 
 SITUATION_LABELS = dict(SituationKind.choices)
@@ -38,8 +44,8 @@ def _caseload_marks(s, today: dt.date) -> None:
 @require_GET
 @role_required(Role.COACH, Role.STAGIAIR)
 def caseload(request):
-    """One page of 50: a count, the page's rows and the attention summary, three queries
-    (plus the session's) whatever the size of the caseload."""
+    """One page of 50: a count, the page's rows, the attention summary and who wants no contact,
+    four queries (plus the session's) whatever the size of the caseload."""
     today = timezone.localdate()
     show = request.GET.get("toon", "alle")
     show = show if show in CASELOAD_FILTERS else "alle"
@@ -63,6 +69,7 @@ def caseload(request):
             "page": page,
             "query": urlencode(query),
             "attention": attention,
+            "no_contact": list(caseload_no_contact(request.membership)),
             "attention_total": attention[0].attention_total if attention else 0,
             "today": today,
             "show": show,

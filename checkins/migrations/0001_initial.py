@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('coaching', '0006_contact_self_checkin'),
+        ('coaching', '0007_contact_self_checkin'),
         ('students', '0005_import_reading_and_search_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -20,7 +20,9 @@ from coaching.models import (
 from coaching.services.schedule import due_checkin
 from coaching.services.situations import situation_record
 from coaching.services.support import support_action_add
+from kwint.lib.dates import long_date
 from students.models import Student
+from students.selectors import contact_declined_at
 from students.services import timeline_add
 
 
@@ -50,11 +52,29 @@ def contact_log(
     next_steps: str = "",
     situation: dict | None = None,
     support_actions: list[dict] | None = None,
+    by_student: bool = False,
 ) -> Contact:
     """Log a contact or an attempt. A reached contact completes the due check-in; at a
-    measurement moment (6/12/24 months) that needs a situation, or nothing is written."""
+    measurement moment (6/12/24 months) that needs a situation, or nothing is written.
+
+    While the young person wants no contact, no outreach is logged (no attempts, no calls by
+    the coach): only a contact the young person started themselves (`by_student`), because
+    it happened and what was said may matter."""
     at = at or timezone.now()
     _check_note_length(discussed=discussed, next_steps=next_steps)
+    if by_student and not reached:
+        raise ValidationError({"by_student": _("Een contact dat de jongere zelf begon, is altijd bereikt.")})
+    declined = contact_declined_at(student)
+    if declined is not None and not by_student:
+        raise ValidationError(
+            {
+                "by_student": _(
+                    "%(name)s wil geen contact (sinds %(date)s). Een contactpoging of een gesprek op uw "
+                    "initiatief wordt niet vastgelegd. Nam de jongere zelf contact op? Kruis dat dan aan."
+                )
+                % {"name": student.full_name, "date": long_date(declined)}
+            }
+        )
     with transaction.atomic():
         trajectory = Trajectory.objects.select_for_update().filter(student=student, closed_at__isnull=True).first()
         checkin = due_checkin(trajectory, timezone.localdate(at)) if reached else None
@@ -74,13 +94,15 @@ def contact_log(
             at=at,
             channel=channel,
             reached=reached,
+            by_student=by_student,
             duration_minutes=duration_minutes,
             discussed=discussed,
             next_steps=next_steps,
         )
-        timeline_add(
-            student=student, event="contact_logged", data={"channel": channel, "reached": reached}, actor=author, at=at
-        )
+        data = {"channel": channel, "reached": reached}
+        if by_student:
+            data["by_student"] = True
+        timeline_add(student=student, event="contact_logged", data=data, actor=author, at=at)
         if situation:
             situation_record(
                 student=student,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coaching', '0005_outbox'),
+        ('coaching', '0006_contact_by_student'),
     ]
 
     operations = [
