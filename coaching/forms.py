@@ -8,16 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.models import (
-    NOTE_MAX_LENGTH,
-    STAFF_CHANNELS,
-    Benefit,
-    CloseReason,
-    ContractType,
-    SituationKind,
-    SupportAction,
-)
-from students.validators import validate_not_future
+from coaching.models import STAFF_CHANNELS, Benefit, CloseReason, ContractType, SituationKind, SupportAction
+from students.validators import NOTE_MAX_LENGTH, validate_not_future
 
 YES_NO = [("1", _("Ja, bereikt")), ("0", _("Nee, niet bereikt"))]
 

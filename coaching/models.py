@@ -216,12 +216,6 @@ class Channel(models.TextChoices):
 STAFF_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.SELF_CHECKIN]
 
 
-# A contact note is a few paragraphs, not a report: long enough for a real conversation, short
-# enough that lists stay readable (they show the first lines with "meer"). Forms and services
-# both hold to it.
-NOTE_MAX_LENGTH = 4000
-
-
 class Contact(models.Model):
     """A contact or contact attempt. An unanswered call is worth logging too."""
 

@@ -129,8 +129,12 @@ TEMPLATES = [
                 "kwint.lib.context_processors.kwint",
             ],
             # Kwint's date styles (`|short_date`, `|long_date`, ...) and the forms' error summary
-            # (`{% form_errors %}`, used by base.html) in every template.
-            "builtins": ["kwint.lib.templatetags.kwint_dates", "kwint.lib.templatetags.kwint_forms"],
+            # (`{% form_errors %}`, used by base.html) and long notes folded (`|long_text`) in every template.
+            "builtins": [
+                "kwint.lib.templatetags.kwint_dates",
+                "kwint.lib.templatetags.kwint_forms",
+                "kwint.lib.templatetags.kwint_text",
+            ],
         },
     },
 ]
