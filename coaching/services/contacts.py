@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import (
-    NOTE_MAX_LENGTH,
     CheckIn,
     Contact,
     ContactRevision,
@@ -24,6 +23,7 @@ from kwint.lib.dates import long_date
 from students.models import Student
 from students.selectors import contact_declined_at
 from students.services import timeline_add
+from students.validators import NOTE_MAX_LENGTH, note_too_long_message
 
 
 def contact_edit_window() -> dt.timedelta:
@@ -32,9 +32,7 @@ def contact_edit_window() -> dt.timedelta:
 
 def _check_note_length(**notes: str) -> None:
     too_long = {
-        name: _("Maak de notitie korter: maximaal %(max)s tekens, nu %(n)s.") % {"max": NOTE_MAX_LENGTH, "n": len(text)}
-        for name, text in notes.items()
-        if len(text or "") > NOTE_MAX_LENGTH
+        name: note_too_long_message(len(text)) for name, text in notes.items() if len(text or "") > NOTE_MAX_LENGTH
     }
     if too_long:
         raise ValidationError(too_long)
