@@ -170,8 +170,8 @@ def test_every_bootstrap_rule_the_pages_can_use_survives_the_trim():
             needed.add(selector)
     missing = sorted(needed - kept)
     assert not missing, f"run `make css`: the trimmed Bootstrap lacks {missing[:20]}"
-    # And it is a trim: the unused components are gone (the grid and utilities stay whole).
-    assert len(TRIMMED_CSS.read_bytes()) < len(FULL_CSS.read_bytes()) * 0.6
+    # And it is a trim: unused components are gone (grid, utilities and form parts stay whole).
+    assert len(TRIMMED_CSS.read_bytes()) < len(FULL_CSS.read_bytes()) * 0.7
     assert not {"carousel", "modal", "offcanvas", "toast", "tooltip", "popover", "accordion"} & _classes(kept)
 
 
