@@ -21,7 +21,9 @@ from coaching.forms import CheckInDateForm, CloseForm, ContactEditForm, ContactF
 from coaching.models import Channel, CheckIn, Contact, SituationKind, SupportAction
 from coaching.selectors import CASELOAD_FILTERS, CASELOAD_SORTS, caseload_for, plans_for
 from kwint.lib.access import role_required
+from kwint.lib.dates import long_date
 from students.access import Perm, get_student_for
+from students.retention import retention_if_closed_now
 
 SITUATION_LABELS = dict(SituationKind.choices)
 
@@ -90,6 +92,9 @@ def caseload(request):
 def contact_new(request, code):
     student = get_student_for(request, code, Perm.LOG_CONTACT)
     trajectory = services.open_trajectory(student)
+    if trajectory is None and student.trajectories.exists():
+        messages.error(request, services.CLOSED_MESSAGE)
+        return redirect("students:detail", code=student.code)
     due = services.due_checkin(trajectory)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -119,8 +124,12 @@ def contact_new(request, code):
 def contact_unreached(request, code):
     """One click: an unanswered phone call, logged now."""
     student = get_student_for(request, code, Perm.LOG_CONTACT)
-    services.contact_log(student=student, author=request.user, channel=Channel.PHONE, reached=False)
-    messages.success(request, _("Niet bereikt vastgelegd voor %(name)s.") % {"name": student.full_name})
+    try:
+        services.contact_log(student=student, author=request.user, channel=Channel.PHONE, reached=False)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Niet bereikt vastgelegd voor %(name)s.") % {"name": student.full_name})
     return redirect(_back(request, student))
 
 
@@ -245,6 +254,17 @@ def close(request, code):
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
-            messages.success(request, _("Traject afgesloten."))
+            student.refresh_from_db(fields=["erase_after"])
+            day = student.erase_after
+            messages.success(
+                request,
+                _("Traject afgesloten. Wordt gewist op %(day)s.") % {"day": long_date(day)}
+                if day
+                else _("Traject afgesloten."),
+            )
             return redirect("students:detail", code=student.code)
-    return render(request, "coaching/close_form.html", {"student": student, "trajectory": trajectory, "form": form})
+    return render(
+        request,
+        "coaching/close_form.html",
+        {"student": student, "trajectory": trajectory, "form": form, "retention": retention_if_closed_now(student)},
+    )
