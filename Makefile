@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kwint
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run install install-dev test bench lint format messages clean
+.PHONY: run install install-dev test bench lint format messages css clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
@@ -66,6 +66,24 @@ format: install-dev
 messages: install
 	KWINT_ENV=development $(BIN)/python manage.py makemessages -l en --no-location --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=benchmarks --ignore=tests --ignore='*/locale'
 	KWINT_ENV=development $(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+# Bootstrap trimmed to the classes the pages use (PurgeCSS, Node tools pinned in
+# benchmarks/frontend/package.json). The result is committed: run this after adding a Bootstrap
+# class that no template, script or form used before (tests/test_static_assets.py says which).
+# Content: our templates, Python that renders HTML, our scripts, and the crispy-bootstrap5
+# templates that `|crispy` and `as_crispy_field` render (no FormHelper layouts are used), Django's
+# widget templates, and benchmarks/frontend/dynamic.html (what scripts add at run time).
+FRONTEND := benchmarks/frontend
+css: install
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --silent
+	CRISPY=$$($(BIN)/python -c 'import crispy_bootstrap5, pathlib; print(pathlib.Path(crispy_bootstrap5.__file__).parent / "templates/bootstrap5")') && \
+	WIDGETS=$$($(BIN)/python -c 'import django.forms, pathlib; print(pathlib.Path(django.forms.__file__).parent / "templates/django/forms/widgets")') && \
+	node $(FRONTEND)/trim-css.mjs static/vendor/bootstrap/css/bootstrap.min.css \
+		static/vendor/bootstrap/css/bootstrap.kwint.min.css \
+		'templates/**/*.html' '*/templatetags/*.py' '*/forms.py' '*/views.py' 'kwint/lib/**/*.py' 'static/js/*.js' \
+		$(FRONTEND)/dynamic.html "$$WIDGETS/*.html" \
+		$$CRISPY/field.html $$CRISPY/uni_form.html $$CRISPY/display_form.html $$CRISPY/errors.html \
+		"$$CRISPY/layout/{attrs,field_errors,field_errors_block,field_file,help_text,help_text_and_errors,radio_checkbox_select}.html"
 
 clean:
 	rm -rf .run staticfiles

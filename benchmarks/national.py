@@ -96,7 +96,7 @@ class Measurement:
     def row(self) -> str:
         return (
             f"| {self.name} | {self.scale} | {self.median_ms:.0f} ms | {self.p95_ms:.0f} ms | {self.queries} "
-            f"| {self.first_ms:.0f} / {self.median_ms:.0f} ms | {self.target} |"
+            f"| {self.first_ms:.0f} / {self.median_ms:.0f} ms | {self.target} | |"
         )
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from benchmarks.reporting import best_of, timed
-from coaching import reminders
+from coaching import outbox, reminders
 from coaching.models import CheckIn, FollowUpPlan, Reminder, Trajectory
 from coaching.services import contact_log, followup_plans_ensure, support_action_add
 from consent.models import ConsentRecord, CurrentConsent, Purpose, Status
@@ -167,7 +167,7 @@ def test_reminder_sweep_over_150000_students(cast, report, settings):
 
     sample = ids[:500]
     with timed() as t:
-        results = [reminders.reminder_deliver(reminder_id=pk) for pk in sample]
+        results = [outbox.deliver(pk) for pk in sample]
     report(
         f"reminder send, first {len(sample)} (claim + build + send)",
         t["seconds"],

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.models import Benefit, Channel, CloseReason, ContractType, SituationKind, SupportAction
-from students.validators import validate_not_future
+from students.validators import NOTE_MAX_LENGTH, validate_not_future
 
 YES_NO = [("1", _("Ja, bereikt")), ("0", _("Nee, niet bereikt"))]
 
@@ -63,40 +63,104 @@ class SituationFieldsMixin(forms.Form):
         }
 
 
-class ContactForm(SituationFieldsMixin):
-    at = forms.DateTimeField(
-        label=_("Datum en tijd"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+NOTE_TOO_LONG = _("Maak de notitie korter: maximaal %(limit_value)s tekens, nu %(show_value)s.")
+
+
+def note_field(label, rows: int) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": NOTE_TOO_LONG},
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
-    channel = forms.ChoiceField(label=_("Kanaal"), choices=Channel.choices, initial=Channel.PHONE)
-    reached = forms.TypedChoiceField(
-        label=_("Bereikt?"), choices=YES_NO, coerce=lambda v: v == "1", widget=forms.RadioSelect, initial="1"
+
+
+def channel_field() -> forms.ChoiceField:
+    # No channel chosen in advance: a default "telefoon" turned every untouched form into a
+    # phone call in the figures.
+    return forms.ChoiceField(
+        label=_("Kanaal"),
+        choices=[("", _("Kies het kanaal")), *Channel.choices],
+        error_messages={"required": _("Kies hoe het contact was.")},
+    )
+
+
+def reached_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=_("Bereikt?"),
+        choices=YES_NO,
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies of je de jongere hebt bereikt.")},
+    )
+
+
+class ContactForm(SituationFieldsMixin):
+    """Ordered as the coach fills it in after a call: when, how, reached, what was said; the
+    situation and an offer only when there is one. A native date and a time field: two Tab
+    stops, where a datetime-local took seven."""
+
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    time = forms.TimeField(label=_("Tijd"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    channel = channel_field()
+    reached = reached_field()
+    by_student = forms.BooleanField(
+        label=_("De jongere nam zelf contact op"),
+        required=False,
+        help_text=_("Alleen dit contact kan worden vastgelegd als de jongere geen contact wil."),
     )
     duration_minutes = forms.IntegerField(label=_("Duur (minuten)"), required=False, min_value=0, max_value=600)
-    discussed = forms.CharField(label=_("Wat is besproken"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    next_steps = forms.CharField(
-        label=_("Afspraken / vervolgstappen"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    discussed = note_field(_("Wat is besproken"), 3)
+    next_steps = note_field(_("Afspraken / vervolgstappen"), 2)
     support_kind = forms.ChoiceField(
         label=_("Begeleidingsaanbod toevoegen"), required=False, choices=[("", "—"), *SupportAction.Kind.choices]
     )
     support_note = forms.CharField(label=_("Toelichting aanbod"), required=False, max_length=500)
 
+    field_order = ["date", "time", "channel", "reached", "duration_minutes", "discussed", "next_steps"]
+    SITUATION_FIELDS = (
+        "situation_kind",
+        "contract_type",
+        "hours_per_week",
+        "sector",
+        "employer",
+        "education_name",
+        "benefit",
+        "support_kind",
+        "support_note",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
+            now = timezone.localtime().replace(second=0, microsecond=0)
+            self.initial.setdefault("date", now.date())
+            self.initial.setdefault("time", now.time())
 
-    def clean_at(self):
-        at = self.cleaned_data["at"]
+    @property
+    def extra_open(self) -> bool:
+        """Show the situation and offer fields opened: they hold an error or a value."""
+        return self.is_bound and any(name in self.errors or self.data.get(name) for name in self.SITUATION_FIELDS)
+
+    def _clean_at(self, data) -> None:
+        if data.get("date") is None or data.get("time") is None:
+            return
+        at = timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
         now = timezone.now()
-        validate_not_future(at, now)  # the one rule for dates (students.validators)
+        try:
+            validate_not_future(at, now)  # the one rule for dates (students.validators)
+        except forms.ValidationError as error:
+            self.add_error("date", error)
+            return
         if at < now - dt.timedelta(days=365):
-            raise forms.ValidationError(_("Dit tijdstip ligt meer dan een jaar terug."))
-        return at
+            self.add_error("date", _("Dit tijdstip ligt meer dan een jaar terug."))
+            return
+        data["at"] = at
 
     def clean(self):
         data = super().clean()
+        self._clean_at(data)
         if data.get("support_note") and not data.get("support_kind"):
             self.add_error("support_kind", _("Kies het soort aanbod bij de toelichting."))
         return data
@@ -111,15 +175,11 @@ class ContactForm(SituationFieldsMixin):
 
 
 class ContactEditForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Kanaal"), choices=Channel.choices)
-    reached = forms.TypedChoiceField(
-        label=_("Bereikt?"), choices=YES_NO, coerce=lambda v: v == "1", widget=forms.RadioSelect
-    )
+    channel = channel_field()
+    reached = reached_field()
     duration_minutes = forms.IntegerField(label=_("Duur (minuten)"), required=False, min_value=0, max_value=600)
-    discussed = forms.CharField(label=_("Wat is besproken"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    next_steps = forms.CharField(
-        label=_("Afspraken / vervolgstappen"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    discussed = note_field(_("Wat is besproken"), 3)
+    next_steps = note_field(_("Afspraken / vervolgstappen"), 2)
 
 
 class CloseForm(SituationFieldsMixin):

@@ -223,6 +223,9 @@ class Contact(models.Model):
     at = models.DateTimeField(_("datum en tijd"))
     channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices, default=Channel.PHONE)
     reached = models.BooleanField(_("bereikt"), default=True)
+    # The young person got in touch themselves. The only contact that may be logged while they
+    # want no contact (consent for contact refused or withdrawn): it happened, it was not outreach.
+    by_student = models.BooleanField(_("op initiatief van de jongere"), default=False)
     duration_minutes = models.PositiveSmallIntegerField(_("duur (minuten)"), null=True, blank=True)
     discussed = models.TextField(_("wat is besproken"), blank=True)
     next_steps = models.TextField(_("afspraken / vervolgstappen"), blank=True)
@@ -380,8 +383,10 @@ class SupportAction(models.Model):
 
 
 class Reminder(models.Model):
-    """One e-mail to send. `key` is the idempotency key (unique): a second sweep, a retry or a
-    second beat inserts nothing new, and the conditional UPDATE claim lets only one worker send."""
+    """The outbox: one message to send (coaching/outbox.py). `key` is the idempotency key
+    (unique): a second sweep, a retry or a second beat inserts nothing new, and the conditional
+    UPDATE claim lets only one worker send. Other apps' senders (consent renewals, self check-in
+    messages) register their own kinds in kwint.lib.outbox and use the same rows."""
 
     class Kind(models.TextChoices):
         DIGEST = "digest", _("Dagoverzicht")
@@ -397,23 +402,52 @@ class Reminder(models.Model):
         SENDING = "sending", _("Bezig")
         SENT = "sent", _("Verzonden")
         SKIPPED = "skipped", _("Overgeslagen")
+        # Not sent, and shown to the beheerder with the reason (nothing is dropped silently).
+        EXPIRED = "expired", _("Verlopen")
+        FAILED = "failed", _("Mislukt")
+
+    OWED = (Status.PENDING, Status.SENDING)
 
     key = models.CharField(max_length=120, unique=True)
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    # No choices: other apps register their kinds (kwint.lib.outbox); the label comes from there.
+    kind = models.CharField(max_length=30)
+    channel = models.CharField(max_length=10, default="email")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    # For a recipient without an account (a young person's e-mail address or phone number).
+    address = models.CharField(max_length=254, blank=True)
     on_date = models.DateField()
     student = models.ForeignKey(Student, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     checkin = models.ForeignKey(CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     trajectory = models.ForeignKey(Trajectory, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # What the sender needs besides the links above (ids, never free text about a person).
+    payload = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Not sent before this moment (a later send time, or the back-off after a failed attempt).
+    not_before = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # What the mail server accepted: the Message-ID (derived from `key`, so a repeat is the same).
+    sent_ref = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Why a row was skipped, expired or failed (a code from kwint.lib.outbox.REASONS).
+    reason = models.CharField(max_length=30, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "on_date"], name="reminder_status_date_idx")]
+        indexes = [
+            models.Index(fields=["status", "on_date"], name="reminder_status_date_idx"),
+            # The redispatch reads only what is still owed: a small partial index, whatever the
+            # size of the sent history.
+            models.Index(
+                fields=["not_before", "id"],
+                name="reminder_owed_idx",
+                condition=Q(status__in=["pending", "sending"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key

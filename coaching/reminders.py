@@ -3,8 +3,9 @@
 The schedule lives in PostgreSQL (check-ins with an indexed due date). The morning sweep turns
 what is due into `Reminder` rows whose unique `key` is the idempotency key: a second sweep, a
 second beat or a retry inserts nothing new. Sending claims the row with a conditional UPDATE
-(pending -> sending); only the worker whose UPDATE matched sends. A worker that dies between
-claim and "sent" leaves a stale claim that is re-claimed after KWINT_REMINDER_CLAIM_SECONDS.
+(pending -> sending) in coaching.outbox, which sends every kind registered in kwint.lib.outbox;
+the kinds below are coaching's own. A worker that dies between claim and "sent" leaves a stale
+claim that the redispatch hands to another worker after KWINT_REMINDER_CLAIM_SECONDS.
 
 E-mails carry counts and links, never names or notes: e-mail leaves our systems.
 """
@@ -16,7 +17,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,7 +25,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role, User
 from coaching.models import CheckIn, Contact, Reminder, Trajectory
+from kwint.lib import outbox
 from students.access import students_visible_to
+from students.selectors import contact_declined
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +36,6 @@ ITEM_KINDS = (Reminder.Kind.OVERDUE, Reminder.Kind.UNANSWERED)
 SENDABLE_KINDS = (Reminder.Kind.DIGEST, Reminder.Kind.ESCALATIONS, Reminder.Kind.CLOSE)
 UNANSWERED_IN_A_ROW = 3
 UNANSWERED_LOOKBACK_DAYS = 90
-
-
-def claim_timeout() -> dt.timedelta:
-    return dt.timedelta(seconds=settings.KWINT_REMINDER_CLAIM_SECONDS)
 
 
 def _coaching_memberships(user_ids) -> dict[int, list[Membership]]:
@@ -70,9 +69,11 @@ def _visible_ids(memberships: list[Membership], student_ids) -> set[int]:
 
 
 def _due_checkins(today: dt.date):
+    # No reminder, digest or escalation about someone who wants no contact (consent for
+    # contact refused or withdrawn): the one predicate, re-read at send time as well.
     return CheckIn.objects.filter(
         status=CheckIn.Status.PLANNED, due_date__lte=today, trajectory__closed_at__isnull=True
-    )
+    ).filter(~contact_declined("trajectory__student"))
 
 
 def coach_digest_counts(user: User, today: dt.date, memberships: list[Membership] | None = None) -> dict:
@@ -184,6 +185,7 @@ def _unanswered_streaks(today: dt.date) -> list[tuple]:
     since = timezone.now() - dt.timedelta(days=UNANSWERED_LOOKBACK_DAYS)
     candidates = (
         Contact.objects.filter(reached=False, at__gte=since, trajectory__closed_at__isnull=True)
+        .filter(~contact_declined("student"))
         .values("student_id")
         .annotate(n=Count("pk"))
         .filter(n__gte=UNANSWERED_IN_A_ROW)
@@ -230,6 +232,7 @@ def _escalations(kind: str, today: dt.date, items: list[tuple]) -> list[Reminder
                 Reminder(
                     key=f"{prefix}:{m.user_id}",
                     kind=kind,
+                    channel=outbox.BUNDLED,
                     recipient_id=m.user_id,
                     on_date=today,
                     trajectory_id=traj,
@@ -243,11 +246,6 @@ def _escalations(kind: str, today: dt.date, items: list[tuple]) -> list[Reminder
 
 
 # --- sending -------------------------------------------------------------------------------
-
-
-def _before_send(reminder: Reminder) -> None:
-    """Hook between claim and send. Empty; the crash integration test slows it down to kill
-    a worker exactly here."""
 
 
 def _message(reminder: Reminder) -> tuple[EmailMultiAlternatives | None, list[int]]:
@@ -304,7 +302,6 @@ def _message(reminder: Reminder) -> tuple[EmailMultiAlternatives | None, list[in
         html = render_to_string("coaching/email/reminder.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
     message.attach_alternative(html, "text/html")
-    message.extra_headers["X-Kwint-Reminder"] = reminder.key
     return message, item_ids
 
 
@@ -361,55 +358,23 @@ def _still_relevant(reminder: Reminder) -> bool:
     return reminder.student_id in _visible_ids(memberships, [reminder.student_id])
 
 
-def reminder_deliver(*, reminder_id: int) -> str:
-    """Claim, build, send, mark sent. Returns sent / skipped / busy / gone or the final status.
-
-    Deliberately not one transaction: the claim must be visible to other workers at once.
-    """
-    now = timezone.now()
-    claimable = Q(status=Reminder.Status.PENDING) | Q(
-        status=Reminder.Status.SENDING, claimed_at__lt=now - claim_timeout()
-    )
-    claimed = (
-        Reminder.objects.filter(pk=reminder_id)
-        .filter(claimable)
-        .update(status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        status = Reminder.objects.filter(pk=reminder_id).values_list("status", flat=True).first()
-        if status is None:
-            return "gone"
-        return "busy" if status == Reminder.Status.SENDING else status
-    reminder = Reminder.objects.select_related("recipient", "student", "checkin", "trajectory__coach").get(
-        pk=reminder_id
-    )
-    ours = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING, claimed_at=now)
+def _build(reminder: Reminder) -> outbox.Outgoing | None:
     message, item_ids = _message(reminder)
-    if message is None:
-        ours.update(status=Reminder.Status.SKIPPED)
-        return "skipped"
-    _before_send(reminder)
-    try:
-        message.send()
-    except Exception:
-        # Give the row back so the retry (or the next redispatch) can claim it at once.
-        ours.update(status=Reminder.Status.PENDING, claimed_at=None)
-        raise
-    sent_at = timezone.now()
-    ours.update(status=Reminder.Status.SENT, sent_at=sent_at)
-    Reminder.objects.filter(pk__in=item_ids, status=Reminder.Status.PENDING).update(
-        status=Reminder.Status.SENT, sent_at=sent_at
-    )
-    log.info("reminder sent", extra={"reminder": reminder.key})
-    return "sent"
+    return outbox.Outgoing(message, covers=item_ids) if message is not None else None
 
 
-def reminders_unsent(*, today: dt.date) -> list[int]:
-    """Rows to (re)dispatch: pending ones of the last days and stale claims."""
-    stale = timezone.now() - claim_timeout()
-    return list(
-        Reminder.objects.filter(on_date__gte=today - dt.timedelta(days=2), kind__in=SENDABLE_KINDS)
-        .filter(Q(status=Reminder.Status.PENDING) | Q(status=Reminder.Status.SENDING, claimed_at__lt=stale))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+def _for_one_day(reminder: Reminder, now: dt.datetime) -> str | None:
+    """A digest or bundle counts today's work: after an outage, an earlier day's is replaced by
+    today's (escalation items stay pending and go with today's bundle), never sent late."""
+    return "outdated" if reminder.on_date < timezone.localdate(now) else None
+
+
+def register() -> None:
+    """Coaching's kinds on the outbox (called from CoachingConfig.ready())."""
+    for kind, label in Reminder.Kind.choices:
+        if kind in ITEM_KINDS:
+            # Never sent on their own: they travel in the coordinator's bundle.
+            outbox.register(kind, label=label, build=lambda _row: None, channel=outbox.BUNDLED)
+            continue
+        daily = kind in (Reminder.Kind.DIGEST, Reminder.Kind.ESCALATIONS)
+        outbox.register(kind, label=label, build=_build, expired=_for_one_day if daily else None)

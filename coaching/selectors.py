@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     DateTimeField,
+    Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -26,6 +26,7 @@ from accounts.models import Membership, Organisation, Role
 from coaching.models import CheckIn, Contact, FollowUpPlan, SituationRecord, SupportAction, Trajectory
 from students.access import students_visible_to
 from students.models import Student
+from students.selectors import contact_declined, contact_declined_at, contact_declined_since
 
 CASELOAD_FILTERS = ("aandacht", "week", "stil", "alle")
 CASELOAD_SORTS = ("aandacht", "naam", "laatste_contact", "volgend")
@@ -37,52 +38,116 @@ def _count(queryset, field: str):
     return Coalesce(Subquery(queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
-def annotate_coaching(students: QuerySet[Student], today: dt.date) -> QuerySet[Student]:
+def _open_checkins():
+    """A student's planned check-ins in their open trajectory (one open trajectory at most).
+
+    The trajectory is looked up first (its own subquery, not a join), so the check-ins come
+    straight from the (trajectory, status, due_date) index in date order: the first one is
+    the next, with no sort."""
+    trajectory = (
+        Trajectory.objects.filter(student=OuterRef(OuterRef("pk")), closed_at__isnull=True).order_by().values("pk")[:1]
+    )
+    return CheckIn.objects.filter(trajectory=Subquery(trajectory), status=CheckIn.Status.PLANNED)
+
+
+def annotate_coaching(students: QuerySet[Student]) -> QuerySet[Student]:
     """Last contact, last reached, next check-in, current situation and open support actions,
-    each a correlated subquery in the one SELECT."""
-    contacts = Contact.objects.filter(student=OuterRef("pk")).order_by("-at", "-id")
-    open_checkins = CheckIn.objects.filter(
-        trajectory__student=OuterRef("pk"), trajectory__closed_at__isnull=True, status=CheckIn.Status.PLANNED
-    ).order_by("due_date", "id")
+    each a correlated subquery in the one SELECT.
+
+    Each is written once in the select list: ordering by an annotation refers to its column,
+    and the filters below use their own EXISTS, so no subquery is repeated. Sorted and sliced
+    (a page), PostgreSQL evaluates only the sort column for every student and the other
+    columns for the rows of the page alone (it postpones costly select-list expressions past
+    ORDER BY ... LIMIT)."""
+    # Values only, so no tie-break on id: each subquery then reads the first entry of its index
+    # (contact: student, -at; check-in: trajectory, status, due_date) instead of sorting them all.
+    contacts = Contact.objects.filter(student=OuterRef("pk")).order_by("-at")
+    next_checkin = _open_checkins().order_by("due_date")
     situation = SituationRecord.objects.filter(student=OuterRef("pk")).order_by("-date", "-id")
     actions = SupportAction.objects.filter(student=OuterRef("pk"), status__in=SupportAction.OPEN_STATUSES)
     return students.annotate(
         last_contact_at=Subquery(contacts.values("at")[:1], output_field=DateTimeField()),
         last_reached_at=Subquery(contacts.filter(reached=True).values("at")[:1], output_field=DateTimeField()),
-        next_due=Subquery(open_checkins.values("due_date")[:1]),
-        next_is_measurement=Subquery(open_checkins.values("is_measurement")[:1]),
+        next_due=Subquery(next_checkin.values("due_date")[:1]),
+        # The flag of that same check-in; the tie-break makes the choice between two on one day
+        # stable (read for the rows of a page only).
+        next_is_measurement=Subquery(next_checkin.order_by("due_date", "id").values("is_measurement")[:1]),
         situation_kind=Subquery(situation.values("kind")[:1]),
         open_actions=_count(actions, "student"),
-        attention=Case(When(next_due__lte=today, then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
+
+
+def due_by(day: dt.date) -> Exists:
+    """The student has a planned check-in on or before `day` (so their next one is): an index
+    probe that stops at the first hit, instead of repeating the next-check-in subquery."""
+    return Exists(_open_checkins().filter(due_date__lte=day))
+
+
+def quiet_since(moment: dt.datetime) -> Exists:
+    """No contact since `moment` (or never): the negation of one index probe."""
+    return ~Exists(Contact.objects.filter(student=OuterRef("pk"), at__gte=moment))
+
+
+def _own(membership: Membership) -> QuerySet[Student]:
+    students = students_visible_to(membership)
+    if membership.role == Role.COACH:
+        students = students.filter(coach=membership.user)
+    return students
+
+
+def caseload_students(membership: Membership) -> QuerySet[Student]:
+    """The young people this coach guides (a stagiair: the ones shared with them), unannotated.
+    Who wants no contact is not among those to call: see `caseload_no_contact`."""
+    return _own(membership).filter(~contact_declined())
+
+
+def caseload_no_contact(membership: Membership) -> QuerySet[Student]:
+    """The coach's young people who want no contact ("geen contact gewenst"), with the moment
+    they said so, longest ago first: one query."""
+    return (
+        _own(membership)
+        .filter(contact_declined())
+        .annotate(no_contact_since=contact_declined_since())
+        .order_by("no_contact_since", "last_name", "pk")
+    )
+
+
+def _attention(membership: Membership, today: dt.date) -> QuerySet:
+    # COUNT as a plain function, not an aggregate: one row, no GROUP BY.
+    return caseload_students(membership).filter(due_by(today)).order_by().values(n=Func(F("pk"), function="COUNT"))
+
+
+def caseload_attention_count(membership: Membership, *, today: dt.date) -> int:
+    """How many in the caseload have a check-in today or are late (for a page without rows)."""
+    return _attention(membership, today).get()["n"]
 
 
 def caseload_for(
     membership: Membership, *, today: dt.date | None = None, q: str = "", show: str = "alle", sort: str = "aandacht"
 ) -> QuerySet[Student]:
-    """The young people this coach guides (a stagiair: the ones shared with them)."""
+    """The caseload, searched, filtered and sorted, with the coaching columns and
+    `attention_total`: slice it (a page), and only that page's rows are read in full."""
     today = today or timezone.localdate()
-    students = students_visible_to(membership)
-    if membership.role == Role.COACH:
-        students = students.filter(coach=membership.user)
+    students = caseload_students(membership)
     if q:
         students = students.search(q)
-    students = annotate_coaching(students.select_related("school"), today)
     if show == "aandacht":
-        students = students.filter(next_due__lte=today)
+        students = students.filter(due_by(today))
     elif show == "week":
-        students = students.filter(next_due__lte=today + dt.timedelta(days=7))
+        students = students.filter(due_by(today + dt.timedelta(days=7)))
     elif show == "stil":
-        quiet = timezone.now() - dt.timedelta(days=QUIET_DAYS)
-        students = students.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=quiet))
+        students = students.filter(quiet_since(timezone.now() - dt.timedelta(days=QUIET_DAYS)))
+    # How many need attention today in the whole caseload, whatever the filter or search: an
+    # uncorrelated subquery, which PostgreSQL runs once for the query (an InitPlan).
+    students = annotate_coaching(students).annotate(attention_total=Subquery(_attention(membership, today)))
     if sort == "naam":
         order = ["last_name", "first_name", "pk"]
     elif sort == "laatste_contact":
         order = [F("last_contact_at").asc(nulls_first=True), "last_name", "pk"]
-    elif sort == "volgend":
-        order = [F("next_due").asc(nulls_last=True), "last_name", "pk"]
     else:
-        order = ["-attention", F("next_due").asc(nulls_last=True), "last_name", "pk"]
+        # "aandacht" and "volgend": whoever is due (late, today) has the earliest next check-in,
+        # so sorting by it puts attention first without a second column.
+        order = [F("next_due").asc(nulls_last=True), "last_name", "pk"]
     return students.order_by(*order)
 
 
@@ -107,6 +172,7 @@ def student_coaching(student: Student) -> dict:
     return {
         "trajectory": trajectory,
         "checkins": checkins,
+        "no_contact_since": contact_declined_at(student),
         "contacts": list(
             Contact.objects.filter(student=student)
             .select_related("author", "trajectory")
@@ -150,7 +216,7 @@ def team_for(membership: Membership, *, today: dt.date | None = None) -> QuerySe
         trajectory__closed_at__isnull=True,
         trajectory__organisation=org,
         trajectory__student__in=visible,
-    )
+    ).filter(~contact_declined("trajectory__student"))
     unanswered = Contact.objects.filter(
         author=OuterRef("user_id"),
         reached=False,

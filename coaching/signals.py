@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from coaching.services import trajectories_close_after_withdrawal, trajectory_assign
+from coaching.services import checkins_lapse_after_pause, trajectories_close_after_withdrawal, trajectory_assign
+from students.models import Purpose
 
 
 def on_student_assigned(sender, *, student, organisation, coach, actor=None, **kwargs):
@@ -16,3 +17,11 @@ def on_consent_withdrawn(sender, *, student, purposes, actor=None, **kwargs):
     so its open trajectory closes at once ("toestemming ingetrokken") and its planned
     check-ins lapse. The school's own trajectory needs no consent and stays."""
     trajectories_close_after_withdrawal(student=student, actor=actor)
+
+
+def on_consent_given(sender, *, student, restored, actor=None, **kwargs):
+    """Consent given again after a refusal or withdrawal. For contact: what fell due during
+    the pause lapses, so the caseload shows the next real moment, not a pile of "te laat"."""
+    since = restored.get(Purpose.CONTACT)
+    if since is not None:
+        checkins_lapse_after_pause(student=student, since=since, actor=actor)

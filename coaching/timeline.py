@@ -39,10 +39,13 @@ def _checkin_moved(data: dict) -> str:
 
 @register("contact_logged", kind=K.CONTACT)
 def _contact_logged(data: dict) -> str:
-    return _("Contact via %(channel)s: %(result)s") % {
+    text = _("Contact via %(channel)s: %(result)s") % {
         "channel": choice_label(Channel, data["channel"]).lower(),
         "result": _("bereikt") if data["reached"] else _("niet bereikt"),
     }
+    if data.get("by_student"):
+        text += " " + _("(de jongere nam zelf contact op)")
+    return text
 
 
 @register("situation_recorded", kind=K.SITUATION)

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from coaching import views, views_reopen, views_team
+from coaching import views, views_caseload, views_reopen, views_team
 
 app_name = "coaching"
 
 urlpatterns = [
-    path("caseload/", views.caseload, name="caseload"),
+    path("caseload/", views_caseload.caseload, name="caseload"),
     path("team/", views_team.team, name="team"),
     path("jongeren/<uuid:code>/contact/", views.contact_new, name="contact_new"),
     path("jongeren/<uuid:code>/niet-bereikt/", views.contact_unreached, name="contact_unreached"),

@@ -1,31 +1,26 @@
-"""Coach-facing pages: the caseload, logging contacts, the schedule and closing a trajectory.
+"""Coach-facing pages: logging contacts, the schedule and closing a trajectory.
 Every student is fetched through `students.access.get_student_for` (404 / 403 / access log)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from coaching import services
 from coaching.forms import CheckInDateForm, CloseForm, ContactEditForm, ContactForm, PlanForm, SupportStatusForm
-from coaching.models import Channel, CheckIn, Contact, SituationKind, SupportAction
-from coaching.selectors import CASELOAD_FILTERS, CASELOAD_SORTS, caseload_for, plans_for
-from kwint.lib.access import role_required
+from coaching.models import Channel, CheckIn, Contact, SupportAction
+from coaching.selectors import plans_for
 from kwint.lib.dates import long_date
 from students.access import Perm, get_student_for
 from students.retention import retention_if_closed_now
-
-SITUATION_LABELS = dict(SituationKind.choices)
+from students.selectors import contact_declined_at
 
 
 def _back(request, student) -> str:
@@ -42,50 +37,6 @@ def _form_errors_from(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
-
-
-@require_GET
-@role_required(Role.COACH, Role.STAGIAIR)
-def caseload(request):
-    today = timezone.localdate()
-    show = request.GET.get("toon", "alle")
-    show = show if show in CASELOAD_FILTERS else "alle"
-    sort = request.GET.get("sorteer", "aandacht")
-    sort = sort if sort in CASELOAD_SORTS else "aandacht"
-    q = request.GET.get("q", "").strip()[:100]
-    rows = list(caseload_for(request.membership, today=today, q=q, show=show, sort=sort))
-    week = today + dt.timedelta(days=7)
-    for s in rows:
-        s.days_since_contact = (today - timezone.localdate(s.last_contact_at)).days if s.last_contact_at else None
-        s.is_overdue = s.next_due is not None and s.next_due < today
-        s.is_due_today = s.next_due == today
-        s.is_due_week = s.next_due is not None and today < s.next_due <= week
-        s.situation_label = SITUATION_LABELS.get(s.situation_kind, "")
-    attention = [s for s in rows if s.attention]
-    return render(
-        request,
-        "coaching/caseload.html",
-        {
-            "rows": rows,
-            "attention": attention,
-            "today": today,
-            "show": show,
-            "sort": sort,
-            "q": q,
-            "filters": [
-                ("alle", _("Iedereen")),
-                ("aandacht", _("Aandacht vandaag")),
-                ("week", _("Deze week")),
-                ("stil", _("Lang geen contact")),
-            ],
-            "sorts": [
-                ("aandacht", _("Aandacht eerst")),
-                ("naam", _("Naam")),
-                ("laatste_contact", _("Langst geen contact")),
-                ("volgend", _("Volgend contactmoment")),
-            ],
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,13 +62,18 @@ def contact_new(request, code):
                 next_steps=data.get("next_steps", ""),
                 situation=form.situation_data(),
                 support_actions=form.support_specs(),
+                by_student=data.get("by_student", False),
             )
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
             messages.success(request, _("Contact vastgelegd."))
             return redirect("students:detail", code=student.code)
-    return render(request, "coaching/contact_form.html", {"student": student, "form": form, "due": due})
+    return render(
+        request,
+        "coaching/contact_form.html",
+        {"student": student, "form": form, "due": due, "no_contact_since": contact_declined_at(student)},
+    )
 
 
 @require_POST

@@ -52,7 +52,7 @@ def team(request):
     q = request.GET.get("q", "").strip()[:100]
     if q:
         students = students.search(q)
-    students = annotate_coaching(students, today).order_by("coach__full_name", "last_name", "first_name", "pk")
+    students = annotate_coaching(students).order_by("coach__full_name", "last_name", "first_name", "pk")
     page = Paginator(students, 50).get_page(request.GET.get("pagina"))
     return render(
         request,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Region
 from consent.models import ConsentRecord, ConsentText, CurrentConsent, Status
 from consent.selectors import GUIDING_PURPOSES, needs_representative
-from consent.signals import consent_withdrawn
+from consent.signals import consent_given, consent_withdrawn
 from students.models import Outcome, Student
 from students.services import timeline_add
 
@@ -102,6 +102,12 @@ def consent_answers_record(
     missing = [p for p in answers if p not in texts]
     if missing:
         raise ValidationError(_("Er is geen gepubliceerde tekst voor dit doel; vraag de beheerder."))
+    # Purposes refused or withdrawn until now and given again: listeners restore what stopped.
+    declined_since = dict(
+        CurrentConsent.objects.select_for_update()
+        .filter(student=student, purpose__in=list(answers), status__in=[Status.REFUSED, Status.WITHDRAWN])
+        .values_list("purpose", "changed_at")
+    )
     records = [
         consent_record(
             student=student,
@@ -118,6 +124,9 @@ def consent_answers_record(
         for purpose, status in answers.items()
     ]
     erase_date_update(student=student)
+    restored = {p: since for p, since in declined_since.items() if answers.get(p) == Status.GIVEN}
+    if restored:
+        consent_given.send(sender=ConsentRecord, student=student, restored=restored, actor=recorded_by)
     return records
 
 

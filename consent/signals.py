@@ -5,3 +5,6 @@ from django.dispatch import Signal
 
 # kwargs: student, purposes (list of withdrawn purposes), actor
 consent_withdrawn = Signal()
+# kwargs: student, restored ({purpose: when it had been refused or withdrawn}), actor. Sent
+# when a purpose that was refused or withdrawn is given again.
+consent_given = Signal()

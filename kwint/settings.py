@@ -128,8 +128,12 @@ TEMPLATES = [
                 "kwint.lib.context_processors.kwint",
             ],
             # Kwint's date styles (`|short_date`, `|long_date`, ...) and the forms' error summary
-            # (`{% form_errors %}`, used by base.html) in every template.
-            "builtins": ["kwint.lib.templatetags.kwint_dates", "kwint.lib.templatetags.kwint_forms"],
+            # (`{% form_errors %}`, used by base.html) and long notes folded (`|long_text`) in every template.
+            "builtins": [
+                "kwint.lib.templatetags.kwint_dates",
+                "kwint.lib.templatetags.kwint_forms",
+                "kwint.lib.templatetags.kwint_text",
+            ],
         },
     },
 ]
@@ -359,6 +363,16 @@ if KWINT_SUPPRESS_BELOW < 3:
     raise ImproperlyConfigured("KWINT_SUPPRESS_BELOW must be at least 3: '<2' would mean exactly 1.")
 # A reminder claimed by a worker that died mid-send may be re-claimed after this many seconds.
 KWINT_REMINDER_CLAIM_SECONDS = env.int("KWINT_REMINDER_CLAIM_SECONDS", default=600)
+# Every SMTP socket operation gives up after EMAIL_TIMEOUT seconds. One send is about ten
+# operations (connect, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA ...), so a claim must outlast ten
+# timeouts: otherwise a second worker could take over a claim whose sender still waits, and send
+# the same reminder again (coaching.outbox).
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=30.0)
+if not 0 < EMAIL_TIMEOUT * 10 <= KWINT_REMINDER_CLAIM_SECONDS:
+    raise ImproperlyConfigured(
+        f"Refusing to start: EMAIL_TIMEOUT ({EMAIL_TIMEOUT:g} s) must be more than 0 and at most a tenth of "
+        f"KWINT_REMINDER_CLAIM_SECONDS ({KWINT_REMINDER_CLAIM_SECONDS} s), or a reminder could be sent twice."
+    )
 
 # Request size. Uploads (the school's yearly list) up to KWINT_MAX_UPLOAD_MB; any request body
 # larger than that plus room for the form around it is refused unread (413, kwint.lib.security).

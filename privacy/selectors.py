@@ -157,11 +157,41 @@ LOG_DETAIL_PREFIXES = {
 }
 
 
-def log_detail_label(detail: str) -> str:
+# A form opened (viewed) for a permission that changes things: what the reader opened.
+_OPENED = {
+    "edit": gettext_lazy("formulier geopend: gegevens of overdracht"),
+    "consent": gettext_lazy("formulier geopend: toestemming vastleggen"),
+    "log_contact": gettext_lazy("formulier geopend: contact, situatie of begeleidingsaanbod"),
+    "assign": gettext_lazy("formulier geopend: coach toewijzen"),
+}
+
+# What `object_type` names when an entry is about something else than one young person.
+LOG_OBJECT_TYPES = {
+    "student": gettext_lazy("jongere"),
+    "consent": gettext_lazy("toestemming"),
+    "consent_form": gettext_lazy("toestemmingsformulier"),
+    "import": gettext_lazy("import"),
+    "user": gettext_lazy("gebruiker"),
+    "membership": gettext_lazy("lidmaatschap"),
+    "organisation": gettext_lazy("organisatie"),
+    "region": gettext_lazy("regio"),
+    "municipality": gettext_lazy("gemeente"),
+    "address": gettext_lazy("adres"),
+}
+
+
+def log_detail_label(detail: str, action: str = "") -> str:
+    """A stored detail as words in the reader's language; a form that was only opened says so."""
+    if action == "view" and detail in _OPENED:
+        return str(_OPENED[detail])
     prefix, sep, rest = detail.partition(": ")
     if sep and prefix in LOG_DETAIL_PREFIXES:
         return f"{LOG_DETAIL_PREFIXES[prefix]}: {rest}"
     return str(LOG_DETAILS.get(detail, detail))
+
+
+def log_object_label(object_type: str) -> str:
+    return str(LOG_OBJECT_TYPES.get(object_type, object_type))
 
 
 # --- inzage -----------------------------------------------------------------------------------
@@ -244,7 +274,7 @@ def _display(obj, f: models.Field) -> str:
     if isinstance(obj, TimelineEvent) and f.name == "summary":
         return timeline_render(obj)
     if isinstance(obj, AccessLogEntry) and f.name == "detail":
-        return log_detail_label(obj.detail)
+        return log_detail_label(obj.detail, obj.action)
     value = getattr(obj, f.attname)
     if value is None:
         return ""

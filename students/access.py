@@ -141,7 +141,10 @@ def get_student_for(request, code, perm: Perm = Perm.VIEW, *, log: bool = True) 
     student = (
         students_visible_to(membership).select_related("school", "municipality", "region").filter(code=code).first()
     )
-    action = Action.VIEW if perm == Perm.VIEW else Action.CHANGE
+    # A view is a view, a change is a change: opening a form (GET) changes nothing, so it is
+    # logged as viewed, whatever the permission the form needs; a submit is the change.
+    changes = perm != Perm.VIEW and request.method not in {"GET", "HEAD", "OPTIONS"}
+    action = Action.CHANGE if changes else Action.VIEW
     if student is None:
         if log:
             exists = Student.objects.filter(code=code).values_list("code", flat=True).first()

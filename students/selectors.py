@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership, Role
@@ -15,6 +15,40 @@ from students.models import CurrentConsent, Handover, Purpose, Status, Student, 
 def has_consent(student, purpose: str) -> bool:
     """Does the young person's consent for `purpose` stand right now?"""
     return CurrentConsent.objects.filter(student=student, purpose=purpose, status=Status.GIVEN).exists()
+
+
+# Answers to the contact purpose that mean "do not contact me": a refusal or a withdrawal.
+NO_CONTACT_STATUSES = (Status.REFUSED, Status.WITHDRAWN)
+
+
+def _no_contact_answers(student_ref: str) -> QuerySet[CurrentConsent]:
+    return CurrentConsent.objects.filter(
+        student=OuterRef(student_ref), purpose=Purpose.CONTACT, status__in=NO_CONTACT_STATUSES
+    )
+
+
+def contact_declined(student_ref: str = "pk") -> Exists:
+    """THE predicate "geen contact gewenst": the young person refused or withdrew consent for
+    contact. The schedule (no check-in due), the reminder sweep (no reminders), the caseload
+    (shown apart) and contact logging (no outreach) all filter on it, so a withdrawal takes
+    effect everywhere in the same transaction and giving consent again undoes it. An indexed
+    EXISTS on the current-consent projection: one subquery, whatever the number of students.
+    `student_ref` names the student column from the outer query (e.g. "trajectory__student")."""
+    return Exists(_no_contact_answers(student_ref))
+
+
+def contact_declined_since(student_ref: str = "pk") -> Subquery:
+    """When contact was refused or withdrawn (None when it was not): for the caseload's date."""
+    return Subquery(_no_contact_answers(student_ref).values("changed_at")[:1], output_field=DateTimeField())
+
+
+def contact_declined_at(student) -> dt.datetime | None:
+    """The same predicate for one student: the moment contact was declined, or None."""
+    return (
+        CurrentConsent.objects.filter(student=student, purpose=Purpose.CONTACT, status__in=NO_CONTACT_STATUSES)
+        .values_list("changed_at", flat=True)
+        .first()
+    )
 
 
 def student_list(membership: Membership) -> QuerySet[Student]:

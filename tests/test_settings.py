@@ -115,6 +115,29 @@ def test_production_refuses_to_run_without_a_second_factor(value):
     assert loaded(**PRODUCTION, KWINT_REQUIRE_2FA="true")["REQUIRE_2FA"] is True
 
 
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"EMAIL_TIMEOUT": "61"},  # one SMTP step may outlast a tenth of the default 600 s claim
+        {"EMAIL_TIMEOUT": "30", "KWINT_REMINDER_CLAIM_SECONDS": "120"},
+        {"EMAIL_TIMEOUT": "0"},
+    ],
+)
+def test_an_smtp_timeout_that_could_outlast_a_reminder_claim_is_refused(variables):
+    assert "EMAIL_TIMEOUT" in refused(**PRODUCTION, **variables)
+
+
+def test_the_smtp_timeout_is_set_and_well_under_the_claim_time():
+    probe = "import django; from django.conf import settings as s; django.setup(); "
+    probe += "print(s.EMAIL_TIMEOUT, s.KWINT_REMINDER_CLAIM_SECONDS)"
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "kwint.settings", **PRODUCTION}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.split() == ["30.0", "600"], result.stderr
+    env["EMAIL_TIMEOUT"] = "60"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.split() == ["60.0", "600"], result.stderr
+
+
 def test_production_refuses_demo_mode():
     assert "KWINT_DEMO_MODE cannot be on in production" in refused(**PRODUCTION, KWINT_DEMO_MODE="true")
 

@@ -20,8 +20,11 @@ from coaching.models import (
 from coaching.services.schedule import due_checkin
 from coaching.services.situations import situation_record
 from coaching.services.support import support_action_add
+from kwint.lib.dates import long_date
 from students.models import Student
+from students.selectors import contact_declined_at
 from students.services import timeline_add
+from students.validators import NOTE_MAX_LENGTH, note_too_long_message
 
 CLOSED_MESSAGE = gettext_lazy(
     "Het traject van deze jongere is afgesloten: er kan geen contact meer worden vastgelegd. Een coördinator "
@@ -31,6 +34,14 @@ CLOSED_MESSAGE = gettext_lazy(
 
 def contact_edit_window() -> dt.timedelta:
     return dt.timedelta(minutes=getattr(settings, "KWINT_CONTACT_EDIT_MINUTES", 30))
+
+
+def _check_note_length(**notes: str) -> None:
+    too_long = {
+        name: note_too_long_message(len(text)) for name, text in notes.items() if len(text or "") > NOTE_MAX_LENGTH
+    }
+    if too_long:
+        raise ValidationError(too_long)
 
 
 def contact_log(
@@ -45,10 +56,29 @@ def contact_log(
     next_steps: str = "",
     situation: dict | None = None,
     support_actions: list[dict] | None = None,
+    by_student: bool = False,
 ) -> Contact:
     """Log a contact or an attempt. A reached contact completes the due check-in; at a
-    measurement moment (6/12/24 months) that needs a situation, or nothing is written."""
+    measurement moment (6/12/24 months) that needs a situation, or nothing is written.
+
+    While the young person wants no contact, no outreach is logged (no attempts, no calls by
+    the coach): only a contact the young person started themselves (`by_student`), because
+    it happened and what was said may matter."""
     at = at or timezone.now()
+    _check_note_length(discussed=discussed, next_steps=next_steps)
+    if by_student and not reached:
+        raise ValidationError({"by_student": _("Een contact dat de jongere zelf begon, is altijd bereikt.")})
+    declined = contact_declined_at(student)
+    if declined is not None and not by_student:
+        raise ValidationError(
+            {
+                "by_student": _(
+                    "%(name)s wil geen contact (sinds %(date)s). Een contactpoging of een gesprek op uw "
+                    "initiatief wordt niet vastgelegd. Nam de jongere zelf contact op? Kruis dat dan aan."
+                )
+                % {"name": student.full_name, "date": long_date(declined)}
+            }
+        )
     with transaction.atomic():
         trajectory = Trajectory.objects.select_for_update().filter(student=student, closed_at__isnull=True).first()
         if trajectory is None and Trajectory.objects.filter(student=student).exists():
@@ -71,13 +101,15 @@ def contact_log(
             at=at,
             channel=channel,
             reached=reached,
+            by_student=by_student,
             duration_minutes=duration_minutes,
             discussed=discussed,
             next_steps=next_steps,
         )
-        timeline_add(
-            student=student, event="contact_logged", data={"channel": channel, "reached": reached}, actor=author, at=at
-        )
+        data = {"channel": channel, "reached": reached}
+        if by_student:
+            data["by_student"] = True
+        timeline_add(student=student, event="contact_logged", data=data, actor=author, at=at)
         if situation:
             situation_record(
                 student=student,
@@ -118,6 +150,7 @@ def contact_edit(
     next_steps: str,
 ) -> Contact:
     """Correct a note: only its author, only within the edit window; the old text is kept."""
+    _check_note_length(discussed=discussed, next_steps=next_steps)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if not contact_is_editable(contact, editor):
         raise PermissionDenied(_("Dit contact kan niet meer gewijzigd worden."))

@@ -15,6 +15,7 @@ from coaching.models import (
 )
 from coaching.schedule import generate_schedule
 from students.models import Student
+from students.selectors import contact_declined
 from students.services import timeline_add
 
 # A reached contact completes the earliest open check-in due up to this many days ahead:
@@ -102,8 +103,29 @@ def checkin_move(*, checkin: CheckIn, due_date: dt.date, actor=None) -> CheckIn:
 
 
 def due_checkin(trajectory: Trajectory | None, today: dt.date | None = None) -> CheckIn | None:
-    """The check-in a reached contact now would complete."""
+    """The check-in a reached contact now would complete. None while the young person wants
+    no contact: nothing is due then (the check-ins wait until consent is given again)."""
     if trajectory is None or not trajectory.is_open:
         return None
     horizon = (today or _today()) + dt.timedelta(days=COMPLETE_AHEAD_DAYS)
-    return trajectory.checkins.filter(status=CheckIn.Status.PLANNED, due_date__lte=horizon).order_by("due_date").first()
+    return (
+        trajectory.checkins.filter(status=CheckIn.Status.PLANNED, due_date__lte=horizon)
+        .filter(~contact_declined("trajectory__student"))
+        .order_by("due_date")
+        .first()
+    )
+
+
+def checkins_lapse_after_pause(*, student: Student, since: dt.datetime, actor=None) -> int:
+    """Contact consent given again: the planned check-ins that fell due while the young person
+    wanted no contact lapse (cancelled, not "missed": nobody was allowed to call). The coach
+    starts again from the next planned moment; nothing is overdue that could not be done."""
+    today = _today()
+    lapsed = CheckIn.objects.filter(
+        trajectory__student=student,
+        trajectory__closed_at__isnull=True,
+        status=CheckIn.Status.PLANNED,
+        due_date__gte=timezone.localdate(since),
+        due_date__lt=today,
+    ).update(status=CheckIn.Status.CANCELLED)
+    return lapsed

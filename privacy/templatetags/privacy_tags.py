@@ -4,7 +4,7 @@ everyone who sees the record, and the privacy links for those with Perm.PRIVACY.
 from django import template
 
 from accounts.models import Role
-from privacy.selectors import log_detail_label
+from privacy.selectors import log_detail_label, log_object_label
 from students.access import Perm, has_perm
 from students.retention import reason_rule
 
@@ -29,6 +29,12 @@ def role_label(role: str) -> str:
 
 
 @register.filter
-def log_detail(detail: str) -> str:
+def log_detail(detail: str, action: str = "") -> str:
     """A stored detail code ("log_contact") as words in the reader's language."""
-    return log_detail_label(detail)
+    return log_detail_label(detail, action)
+
+
+@register.filter
+def log_object(object_type: str) -> str:
+    """A stored object type ("consent_form") as words in the reader's language."""
+    return log_object_label(object_type)

@@ -45,7 +45,10 @@ def test_coach_sees_attention_logs_unanswered_then_a_reached_contact(page, cast,
         "link", name=re.compile("Contact vastleggen")
     ).click()
     assert page.get_by_text("rondt het contactmoment").is_visible()
+    page.get_by_label("Kanaal").select_option("telefoon")
+    page.get_by_text("Ja, bereikt").click()
     page.get_by_label("Wat is besproken").fill("Werkt sinds twee weken bij een distributiecentrum.")
+    page.get_by_text("Situatie of begeleidingsaanbod vastleggen").click()  # folded away until needed
     page.get_by_label("Situatie", exact=True).select_option("werk")
     page.get_by_label("Soort contract").select_option("tijdelijk")
     page.get_by_label("Uren per week").fill("24")

@@ -12,11 +12,12 @@ from django.core import mail
 from django.db.models import F
 from django.utils import timezone
 
-from coaching import reminders, tasks
+from coaching import outbox, reminders, tasks
 from coaching.models import CheckIn, Reminder, Trajectory
 from coaching.services import contact_log
 from consent.models import Purpose, Status
 from kwint.celery import BEAT_SCHEDULE, app
+from kwint.lib import outbox as kwint_outbox
 from tests.coaching.factories import guided_student
 from tests.factories import give_consent
 
@@ -31,7 +32,7 @@ def local(*args) -> dt.datetime:
 
 def sweep_and_send(today: dt.date) -> list[str]:
     """What beat + the workers do, in-process: plan the rows, then deliver each."""
-    return [reminders.reminder_deliver(reminder_id=pk) for pk in reminders.reminders_plan(today=today)]
+    return [outbox.deliver(pk) for pk in reminders.reminders_plan(today=today)]
 
 
 @pytest.fixture
@@ -105,30 +106,65 @@ def test_a_concurrent_claim_is_never_sent_twice_and_a_stale_one_is_taken_over(ca
             )
             == 1
         )
-        assert reminders.reminder_deliver(reminder_id=pk) == "busy"
+        assert outbox.deliver(pk) == "busy"
         assert mail.outbox == []
         # That worker died: after the claim timeout the row is claimed again and sent once.
         traveller.shift(dt.timedelta(seconds=601))
-        assert reminders.reminder_deliver(reminder_id=pk) == "sent"
-        assert reminders.reminder_deliver(reminder_id=pk) == "sent"  # already sent: nothing happens
-        assert reminders.reminders_unsent(today=dt.date(2026, 7, 8)) == []
+        assert outbox.deliver(pk) == "sent"
+        assert outbox.deliver(pk) == "sent"  # already sent: nothing happens
+        assert outbox.owed_ids() == []
     assert len(mail.outbox) == 1
     assert Reminder.objects.get(pk=pk).attempts == 2
 
 
-def test_a_failed_send_gives_the_claim_back(cast, two_students, monkeypatch):
+def test_a_failed_send_is_retried_from_the_database_not_the_broker(cast, two_students, monkeypatch):
     def boom(self, *args, **kwargs):
         raise ConnectionError("smtp down")
 
-    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False):
+    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False) as traveller:
         [pk] = reminders.reminders_plan(today=dt.date(2026, 7, 8))
         monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", boom)
-        with pytest.raises(ConnectionError):
-            reminders.reminder_deliver(reminder_id=pk)
-        assert Reminder.objects.get(pk=pk).status == Reminder.Status.PENDING
+        assert outbox.deliver(pk) == "retry"  # no exception: nothing for Celery to retry
+        row = Reminder.objects.get(pk=pk)
+        assert row.status == Reminder.Status.PENDING and row.claimed_at is None
+        assert row.not_before == timezone.now() + dt.timedelta(minutes=1)
+        assert row.last_error == "ConnectionError: smtp down"
+        assert outbox.owed_ids() == []  # backing off: the redispatch leaves it for now
+        assert outbox.deliver(pk) == "pending"
         monkeypatch.undo()
-        assert reminders.reminder_deliver(reminder_id=pk) == "sent"
+        traveller.shift(dt.timedelta(minutes=1))
+        assert outbox.owed_ids() == [pk]
+        assert outbox.deliver(pk) == "sent"
     assert len(mail.outbox) == 1
+    assert Reminder.objects.get(pk=pk).last_error == ""
+
+
+def test_a_send_that_keeps_failing_ends_failed_with_the_reason(cast, two_students, monkeypatch):
+    def boom(self, *args, **kwargs):
+        raise ConnectionError("smtp down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", boom)
+    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False) as traveller:
+        [pk] = reminders.reminders_plan(today=dt.date(2026, 7, 8))
+        results = []
+        for _ in range(outbox.MAX_ATTEMPTS):
+            results.append(outbox.deliver(pk))
+            traveller.shift(dt.timedelta(hours=1))
+    assert results == ["retry"] * (outbox.MAX_ATTEMPTS - 1) + ["failed"]
+    row = Reminder.objects.get(pk=pk)
+    assert (row.status, row.reason, row.attempts) == ("failed", "failed", outbox.MAX_ATTEMPTS)
+    assert outbox.owed_ids() == []
+
+
+def test_every_reminder_mail_has_a_message_id_derived_from_its_key(cast, two_students):
+    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False):
+        sweep_and_send(dt.date(2026, 7, 8))
+    row = Reminder.objects.get()
+    message = mail.outbox[0].message()
+    assert message["Message-ID"] == row.sent_ref == kwint_outbox.message_id(row.key, "kwint.example")
+    assert message["X-Kwint-Reminder"] == row.key
+    assert kwint_outbox.message_id(row.key, "x") == kwint_outbox.message_id(row.key, "x")
+    assert kwint_outbox.message_id(row.key, "x") != kwint_outbox.message_id(row.key + "1", "x")
 
 
 def test_overdue_beyond_the_limit_escalates_to_the_coordinator_once(cast, two_students, settings):
@@ -156,7 +192,7 @@ def test_an_escalation_that_resolved_before_sending_is_skipped(cast, two_student
         ids = reminders.reminders_plan(today=dt.date(2026, 7, 23))
         CheckIn.objects.filter(due_date=dt.date(2026, 7, 8)).update(status=CheckIn.Status.DONE)
         for pk in ids:
-            reminders.reminder_deliver(reminder_id=pk)
+            outbox.deliver(pk)
     assert not [m for m in mail.outbox if cast.coordinator.user.email in m.to]
     assert set(Reminder.objects.filter(kind="overdue").values_list("status", flat=True)) == {"skipped"}
 
@@ -218,11 +254,11 @@ def test_on_the_dst_days_the_sweep_sends_one_digest(cast, moment):
         guided_student(cast, diploma=(moment - dt.timedelta(days=20)).date())
     with time_machine.travel(moment, tick=False):
         tasks.reminder_sweep()  # plans the rows; here the sends run in-process below
-        for pk in reminders.reminders_unsent(today=moment.date()):
-            reminders.reminder_deliver(reminder_id=pk)
+        for pk in outbox.owed_ids():
+            outbox.deliver(pk)
         tasks.reminder_sweep()
-        for pk in reminders.reminders_unsent(today=moment.date()):
-            reminders.reminder_deliver(reminder_id=pk)
+        for pk in outbox.owed_ids():
+            outbox.deliver(pk)
     assert len(mail.outbox) == 1
     assert Reminder.objects.get().key.endswith(moment.date().isoformat())
 
@@ -240,6 +276,6 @@ def test_redispatch_re_enqueues_pending_and_stale_claims_only(
         traveller.shift(dt.timedelta(minutes=11))
         with django_capture_on_commit_callbacks(execute=True):
             assert tasks.reminder_redispatch() == 1  # that worker died: send it again
-        reminders.reminder_deliver(reminder_id=pk)
+        outbox.deliver(pk)
         assert tasks.reminder_redispatch() == 0  # sent rows never go out again
     assert enqueued == [pk] and len(mail.outbox) == 1

@@ -38,7 +38,9 @@ def test_caseload_shows_the_coachs_students_with_attention_first(cast, login, gu
     assert guided.sort_name in body
     assert "Niet bereikt (telefoon)" in body
     assert 'class="overdue"' in body and "te laat" in body  # the first call is overdue
-    assert response.context["attention"] == [s for s in response.context["rows"] if s.attention]
+    assert [s.attention for s in response.context["rows"]] == [True]
+    assert response.context["attention_total"] == 1
+    assert "1 jongere heeft vandaag een contactmoment of is te laat." in body
 
 
 def test_caseload_for_other_roles(cast, login, guided):
@@ -74,7 +76,8 @@ def test_log_contact_completes_the_check_in(cast, login, guided):
     response = client.post(
         url("contact_new", guided.code),
         {
-            "at": dt.datetime.now().strftime("%Y-%m-%dT%H:%M"),
+            "date": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+            "time": "09:00",
             "channel": "telefoon",
             "reached": "1",
             "duration_minutes": "15",
@@ -97,18 +100,28 @@ def test_log_contact_completes_the_check_in(cast, login, guided):
 def test_log_contact_bad_input_shows_dutch_errors_and_writes_nothing(cast, login, guided):
     response = login(cast.coach).post(
         url("contact_new", guided.code),
-        {"at": "31-02-2026 10:00", "channel": "duif", "reached": "1", "situation_kind": "werk", "hours_per_week": "99"},
+        {
+            "date": "31-02-2026",
+            "time": "10:00",
+            "channel": "duif",
+            "reached": "1",
+            "situation_kind": "werk",
+            "hours_per_week": "99",
+        },
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert {"at", "channel", "contract_type", "hours_per_week"} <= set(errors)
+    assert {"date", "channel", "contract_type", "hours_per_week"} <= set(errors)
     assert Contact.objects.count() == 0
 
 
 def test_log_contact_in_the_future_is_refused(cast, login, guided):
-    future = (dt.datetime.now() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    response = login(cast.coach).post(url("contact_new", guided.code), {"at": future, "channel": "sms", "reached": "0"})
-    assert "toekomst" in str(response.context["form"].errors["at"])
+    future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    response = login(cast.coach).post(
+        url("contact_new", guided.code), {"date": future, "time": "10:00", "channel": "sms", "reached": "0"}
+    )
+    assert "toekomst" in str(response.context["form"].errors["date"])
+    assert Contact.objects.count() == 0
 
 
 @pytest.mark.parametrize("name", ["contact_new", "contact_unreached", "checkin_add", "plan_switch", "close"])

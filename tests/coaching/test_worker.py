@@ -59,6 +59,7 @@ class Workers:
             "EMAIL_URL": f"filemail:///{self.mail_dir}",
             "KWINT_TEST_QUEUE": self.queue,
             "KWINT_REMINDER_CLAIM_SECONDS": "3",
+            "EMAIL_TIMEOUT": "0.3",
             **extra_env,
         }
         env.pop("KWINT_TEST_DB_NAME", None)

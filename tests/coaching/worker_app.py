@@ -29,7 +29,7 @@ if os.environ.get("KWINT_TEST_VISIBILITY_TIMEOUT"):
         "visibility_timeout": int(os.environ["KWINT_TEST_VISIBILITY_TIMEOUT"]),
     }
 if os.environ.get("KWINT_TEST_SLOW_SEND"):
-    from coaching import reminders
+    from coaching import outbox
 
     _delay = float(os.environ["KWINT_TEST_SLOW_SEND"])
     _marker = Path(os.environ["KWINT_TEST_SEND_MARKER"])
@@ -38,6 +38,6 @@ if os.environ.get("KWINT_TEST_SLOW_SEND"):
         _marker.write_text(reminder.key)
         time.sleep(_delay)
 
-    reminders._before_send = _slow_before_send
+    outbox._before_send = _slow_before_send
 
 __all__ = ["app"]
