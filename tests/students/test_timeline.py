@@ -44,6 +44,9 @@ EXAMPLES = {
     "correction_requested": {"what": "Postcode klopt niet"},
     "legal_hold_placed": {},
     "legal_hold_lifted": {},
+    "checkin_answered": {"activity": "work", "wants_contact": "whatsapp", "moment": "evening"},
+    "checkin_sent": {"channel": "sms", "kind": "first"},
+    "checkin_mode_changed": {"mode": "paused"},
 }
 # Events whose English and Dutch sentences may coincide (nothing but a name in them).
 SAME_IN_BOTH = set()
