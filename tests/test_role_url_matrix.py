@@ -173,6 +173,11 @@ EXPECTED.update(
         "consent:public_answer": row(404),
         "consent:public_withdraw": row(404),
         "consent:public_done": row(200),
+        # --- the young person's self check-in -------------------------------------------------
+        "checkins:public_start": row(404),
+        "checkins:public_details": row(404),
+        "checkins:public_contact": row(404),
+        "checkins:public_done": row(200),
         # --- coaching ---------------------------------------------------------------------------
         "coaching:caseload": row(403, school_coach=200, coach=200, stagiair=200, outsider_coach=200),
         "coaching:team": row(

@@ -41,6 +41,9 @@ EXAMPLES = {
     "shared_with_stagiair": {"name": "Lotte Bakker"},
     "unshared_with_stagiair": {"name": "Lotte Bakker"},
     "correction_requested": {"what": "Postcode klopt niet"},
+    "checkin_answered": {"activity": "work", "wants_contact": "whatsapp", "moment": "evening"},
+    "checkin_sent": {"channel": "sms", "kind": "first"},
+    "checkin_mode_changed": {"mode": "paused"},
 }
 # Events whose English and Dutch sentences may coincide (nothing but a name in them).
 SAME_IN_BOTH = set()
