@@ -178,6 +178,32 @@ class PublicWithdrawForm(forms.Form):
         ]
 
 
+class NewLinkForm(forms.Form):
+    """ "Stuur me een nieuwe link": the young person's e-mail address or mobile number."""
+
+    address = forms.CharField(
+        label=_("Je e-mailadres of mobiele nummer"),
+        max_length=254,
+        help_text=_("Het adres of nummer dat je school of coach van je heeft."),
+        error_messages={"required": _("Vul je e-mailadres of mobiele nummer in.")},
+    )
+
+    def clean_address(self):
+        from django.core.validators import validate_email
+
+        value = normalize_text(self.cleaned_data["address"]).strip()
+        if "@" in value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ValidationError(_("Dit is geen geldig e-mailadres.")) from None
+            return value.lower()
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if not (10 <= len(digits) <= 13) or any(ch not in "0123456789 +-()" for ch in value):
+            raise ValidationError(_("Vul een e-mailadres in, of een mobiel nummer zoals 06-12345678."))
+        return value
+
+
 class LinkForm(forms.Form):
     send_email = forms.BooleanField(label=_("Stuur de link naar het e-mailadres van de jongere"), required=False)
 

@@ -2,7 +2,12 @@
 
 Only the SHA-256 of a token is stored. Resolving a token hashes it and looks the hash up
 through a unique index, so the time taken does not depend on how much of a guess matched;
-expired, used and unknown tokens all give the same answer (None) and the same page.
+expired and unknown tokens give the same answer (LinkInvalid) and the same page.
+
+A link works for its whole lifetime, as often as the young person likes: consent must be as
+easy to withdraw as to give, and a young person may change their mind at any moment (give,
+refuse, withdraw, give again). Both kinds of link open both pages; the kind only sets the
+lifetime (an invitation to answer is short, the link kept from the confirmation is long).
 """
 
 from __future__ import annotations
@@ -113,21 +118,25 @@ def consent_link_email(*, student: Student, kind: str, token: str, template: str
 MISSES_PER_CLIENT = Limit("consent-link-misses", RATE_LIMIT, RATE_WINDOW_SECONDS)
 
 
-def consent_link_resolve(*, token: str, kind: str, client: str = "") -> ConsentLink:
+PERSONAL_KINDS = (ConsentLink.Kind.ANSWER, ConsentLink.Kind.WITHDRAW)
+
+
+def consent_link_resolve(*, token: str, kind: str | None = None, client: str = "") -> ConsentLink:
     """The live link for a token, or LinkInvalid. Never says why. `client` is the caller's
-    address (kwint.lib.client_address): misses are counted per address."""
+    address (kwint.lib.client_address): misses are counted per address. Without `kind`, any
+    of the young person's own links (see the module docstring)."""
     if client and MISSES_PER_CLIENT.exceeded(client):
         raise LinkInvalid
+    kinds = [kind] if kind else list(PERSONAL_KINDS)
     link = (
         ConsentLink.objects.select_related("student", "student__school", "student__region")
-        .filter(token_hash=token_hash(token or ""), kind=kind)
+        .filter(token_hash=token_hash(token or ""), kind__in=kinds)
         .first()
     )
     now = timezone.now()
     if (
         link is None
         or link.expires_at <= now
-        or link.used_at is not None
         or link.student.erased_at is not None
         # Belt and braces: the lookup is an index probe on a hash (it leaks nothing about the
         # token); the final comparison is constant-time as well.
@@ -139,40 +148,64 @@ def consent_link_resolve(*, token: str, kind: str, client: str = "") -> ConsentL
     return link
 
 
-def _claim(link: ConsentLink) -> None:
-    """Use the link up: a conditional UPDATE, so a double submit or a second tab loses."""
-    claimed = ConsentLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=timezone.now()).update(
-        used_at=timezone.now()
-    )
-    if not claimed:
+def _lock_live(link: ConsentLink) -> ConsentLink:
+    """Lock the link row (two tabs submitting at once answer one after the other) and check
+    it is still live; `used_at` keeps the first use, for the record."""
+    link = ConsentLink.objects.select_for_update().select_related("student").get(pk=link.pk)
+    if link.expires_at <= timezone.now() or link.student.erased_at is not None:
         raise LinkInvalid
+    if link.used_at is None:
+        ConsentLink.objects.filter(pk=link.pk).update(used_at=timezone.now())
+    return link
 
 
 @transaction.atomic
 def consent_answer_by_link(*, link: ConsentLink, answers: dict[str, str]) -> str | None:
-    """The young person's own answers through their link. Returns a withdraw token when they
-    gave consent for anything (so withdrawing is as easy as giving), else None."""
-    _claim(link)
+    """The young person's own answers through their link, as often as they like. Only what
+    changes is recorded: "nee" to a purpose given until now is a withdrawal, "ja" to one
+    refused or withdrawn gives it again. Returns the token of a long-lived link to change their
+    mind later when they gave consent for anything through a short invitation (it is e-mailed
+    too), else None (the link they used is the one to keep)."""
+    link = _lock_live(link)
     student = link.student
     texts = applicable_texts(student)
+    current = dict(CurrentConsent.objects.filter(student=student).values_list("purpose", "status"))
     answers = {p: s for p, s in answers.items() if p in texts}
-    records = consent_answers_record(
-        student=student,
-        answers=answers,
-        texts=texts,
-        method=ConsentRecord.Method.DIGITAL,
-        note="Via persoonlijke link",
-    )
-    access_log(
-        action=Action.CHANGE,
-        student=student,
-        object_type="consent",
-        object_code=str(link.code),
-        detail="antwoord via persoonlijke link",
-    )
-    if not any(r.status == Status.GIVEN for r in records):
+    to_withdraw = [p for p, s in answers.items() if s == Status.REFUSED and current.get(p) == Status.GIVEN]
+    to_record = {
+        p: s
+        for p, s in answers.items()
+        if p not in to_withdraw
+        and current.get(p) != s
+        and not (s == Status.REFUSED and current.get(p) == Status.WITHDRAWN)
+    }
+    records = []
+    if to_record:
+        records += consent_answers_record(
+            student=student,
+            answers=to_record,
+            texts=texts,
+            method=ConsentRecord.Method.DIGITAL,
+            note="Via persoonlijke link",
+        )
+    if to_withdraw:
+        records += consent_withdraw(
+            student=student,
+            purposes=to_withdraw,
+            method=ConsentRecord.Method.DIGITAL,
+            note="Ingetrokken via persoonlijke link",
+        )
+    if records:
+        access_log(
+            action=Action.CHANGE,
+            student=student,
+            object_type="consent",
+            object_code=str(link.code),
+            detail="antwoord via persoonlijke link",
+        )
+    if link.kind == ConsentLink.Kind.WITHDRAW or not any(r.status == Status.GIVEN for r in records):
         return None
-    _withdraw_link, token = consent_link_create(student=student, kind=ConsentLink.Kind.WITHDRAW)
+    _long_link, token = consent_link_create(student=student, kind=ConsentLink.Kind.WITHDRAW)
     transaction.on_commit(
         lambda: consent_link_email(student=student, kind=ConsentLink.Kind.WITHDRAW, token=token, template="confirm")
     )
@@ -181,19 +214,15 @@ def consent_answer_by_link(*, link: ConsentLink, answers: dict[str, str]) -> str
 
 @transaction.atomic
 def consent_withdraw_by_link(*, link: ConsentLink, purposes: list[str]) -> list[ConsentRecord]:
-    """Withdraw through the young person's own link. The link stays usable for purposes still
-    given; once nothing is left to withdraw it is used up."""
-    link = ConsentLink.objects.select_for_update().get(pk=link.pk)
-    if link.used_at is not None or link.expires_at <= timezone.now():
-        raise LinkInvalid
+    """Withdraw through the young person's own link. The link keeps working: they may give
+    consent again through it later."""
+    link = _lock_live(link)
     records = consent_withdraw(
         student=link.student,
         purposes=purposes,
         method=ConsentRecord.Method.DIGITAL,
         note="Ingetrokken via persoonlijke link",
     )
-    if not CurrentConsent.objects.filter(student=link.student, status=Status.GIVEN).exists():
-        ConsentLink.objects.filter(pk=link.pk).update(used_at=timezone.now())
     if records:
         access_log(
             action=Action.CHANGE,
@@ -203,3 +232,54 @@ def consent_withdraw_by_link(*, link: ConsentLink, purposes: list[str]) -> list[
             detail="ingetrokken via persoonlijke link",
         )
     return records
+
+
+# "Stuur me een nieuwe link" --------------------------------------------------------------
+
+
+def phone_digits(value: str) -> str:
+    """A Dutch mobile number in one form: digits only, +31 / 0031 written as 0."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    for prefix in ("0031", "31"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 9:
+            return "0" + digits[len(prefix) :]
+    return digits
+
+
+def students_by_address(address: str):
+    """Young people known by this e-mail address or mobile number (usually one)."""
+    from django.db.models import F, Func, Value
+
+    students = Student.objects.active()
+    if "@" in address:
+        return students.filter(email__iexact=address.strip())
+    digits = phone_digits(address)
+    if len(digits) < 10:
+        return students.none()
+    stored = Func(F("phone"), Value("[^0-9]"), Value(""), Value("g"), function="regexp_replace")
+    candidates = students.exclude(phone="").annotate(phone_digits=stored).filter(phone_digits__endswith=digits[-9:])
+    return [s for s in candidates if phone_digits(s.phone) == digits]
+
+
+def consent_link_request(*, address: str) -> int:
+    """A young person asked for a new personal link by e-mail address or mobile number. Runs in
+    the worker (the web request only enqueues, so the page looks and takes the same whether the
+    address is known or not). The link goes to the e-mail address on record, never to what was
+    typed; without one, the request is noted on the timeline so the coach can make a link.
+    Under 16 a parent or guardian answers: no link for the young person. Returns links sent."""
+    sent = 0
+    today = timezone.localdate()
+    for student in students_by_address(address):
+        if needs_representative(student, today):
+            continue
+        with transaction.atomic():
+            if student.email:
+                _link, token = consent_link_create(student=student, kind=ConsentLink.Kind.WITHDRAW)
+                transaction.on_commit(
+                    lambda s=student, t=token: consent_link_email(
+                        student=s, kind=ConsentLink.Kind.WITHDRAW, token=t, template="newlink"
+                    )
+                )
+                sent += 1
+            timeline_add(student=student, event="consent_link_requested", data={"sent": bool(student.email)})
+    return sent

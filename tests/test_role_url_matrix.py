@@ -173,6 +173,8 @@ EXPECTED.update(
         "consent:public_answer": row(404),
         "consent:public_withdraw": row(404),
         "consent:public_done": row(200),
+        "consent:public_new_link": row(200),
+        "consent:public_new_link_sent": row(200),
         # --- coaching ---------------------------------------------------------------------------
         "coaching:caseload": row(403, school_coach=200, coach=200, stagiair=200, outsider_coach=200),
         "coaching:team": row(
