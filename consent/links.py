@@ -67,12 +67,26 @@ def qr_data_uri(url: str) -> str:
 
 
 @transaction.atomic
-def consent_link_create(*, student: Student, kind: str, created_by=None) -> tuple[ConsentLink, str]:
-    """A new personal link. Returns the row and the token (shown or sent once, never stored)."""
-    if kind == ConsentLink.Kind.ANSWER and needs_representative(student, timezone.localdate()):
-        raise ValidationError(
-            _("Deze jongere is jonger dan 16: een ouder of voogd geeft toestemming. Leg het antwoord aan tafel vast.")
-        )
+def consent_link_create(
+    *,
+    student: Student,
+    kind: str,
+    created_by=None,
+    given_by: str = ConsentRecord.GivenBy.STUDENT,
+    representative_name: str = "",
+) -> tuple[ConsentLink, str]:
+    """A new personal link, for the young person or (under 16) for a parent or guardian.
+    Returns the row and the token (shown or sent once, never stored)."""
+    for_representative = given_by != ConsentRecord.GivenBy.STUDENT
+    if (
+        kind == ConsentLink.Kind.ANSWER
+        and not for_representative
+        and needs_representative(student, timezone.localdate())
+    ):
+        # The coach's page never offers this; the rule stands here for every other caller.
+        raise ValidationError(_("Deze jongere is jonger dan 16: maak een link voor een ouder of voogd."))
+    if for_representative and not representative_name.strip():
+        raise ValidationError({"representative_name": _("Vul de naam van de ouder of voogd in.")})
     if kind == ConsentLink.Kind.ANSWER and not applicable_texts(student):
         raise ValidationError(_("Er zijn nog geen gepubliceerde toestemmingsteksten voor deze jongere."))
     days = settings.KWINT_CONSENT_LINK_DAYS if kind == ConsentLink.Kind.ANSWER else WITHDRAW_LINK_DAYS
@@ -83,6 +97,8 @@ def consent_link_create(*, student: Student, kind: str, created_by=None) -> tupl
         token_hash=token_hash(token),
         created_by=created_by,
         expires_at=timezone.now() + dt.timedelta(days=days),
+        given_by=given_by,
+        representative_name=representative_name.strip() if for_representative else "",
     )
     if created_by is not None:
         timeline_add(
@@ -94,22 +110,43 @@ def consent_link_create(*, student: Student, kind: str, created_by=None) -> tupl
     return link, token
 
 
-def consent_link_email(*, student: Student, kind: str, token: str, template: str = "link") -> bool:
-    """E-mail a link to the young person's own address (text and HTML). False without one."""
-    if not student.email:
-        return False
+def consent_link_message(
+    *, student: Student, url: str, template: str = "link", representative_name: str = ""
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of a link e-mail. Also the coach's preview (with a stand-in for
+    the link, which does not exist until the coach sends)."""
     context = {
         "student": student,
-        "url": link_url(kind, token),
-        "kind": kind,
+        "url": url,
         "days": settings.KWINT_CONSENT_LINK_DAYS,
+        "representative_name": representative_name,
     }
-    # The young person reads Dutch first, whatever language the staff member works in.
+    # The young person (or parent) reads Dutch first, whatever language the staff member uses.
     with translation.override("nl"):
         subject = render_to_string(f"consent/email/{template}_subject.txt", context).strip()
         text = render_to_string(f"consent/email/{template}.txt", context)
         html = render_to_string(f"consent/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[student.email])
+    return subject, text, html
+
+
+def consent_link_email(
+    *,
+    student: Student,
+    kind: str,
+    token: str,
+    template: str = "link",
+    to: str = "",
+    representative_name: str = "",
+) -> bool:
+    """E-mail a link (text and HTML) to `to`, by default the young person's own address.
+    False without an address."""
+    to = to or student.email
+    if not to:
+        return False
+    subject, text, html = consent_link_message(
+        student=student, url=link_url(kind, token), template=template, representative_name=representative_name
+    )
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
     message.attach_alternative(html, "text/html")
     message.send()
     return True
@@ -160,7 +197,7 @@ def _lock_live(link: ConsentLink) -> ConsentLink:
 
 
 @transaction.atomic
-def consent_answer_by_link(*, link: ConsentLink, answers: dict[str, str]) -> str | None:
+def consent_answer_by_link(*, link: ConsentLink, answers: dict[str, str], representative_name: str = "") -> str | None:
     """The young person's own answers through their link, as often as they like. Only what
     changes is recorded: "nee" to a purpose given until now is a withdrawal, "ja" to one
     refused or withdrawn gives it again. Returns the token of a long-lived link to change their
@@ -168,17 +205,24 @@ def consent_answer_by_link(*, link: ConsentLink, answers: dict[str, str]) -> str
     too), else None (the link they used is the one to keep)."""
     link = _lock_live(link)
     student = link.student
+    who = {"given_by": link.given_by, "representative_name": representative_name or link.representative_name}
     texts = applicable_texts(student)
-    current = dict(CurrentConsent.objects.filter(student=student).values_list("purpose", "status"))
-    answers = {p: s for p, s in answers.items() if p in texts}
-    to_withdraw = [p for p, s in answers.items() if s == Status.REFUSED and current.get(p) == Status.GIVEN]
-    to_record = {
-        p: s
-        for p, s in answers.items()
-        if p not in to_withdraw
-        and current.get(p) != s
-        and not (s == Status.REFUSED and current.get(p) == Status.WITHDRAWN)
+    current = {
+        p: (s, by)
+        for p, s, by in CurrentConsent.objects.filter(student=student).values_list(
+            "purpose", "status", "record__given_by"
+        )
     }
+    answers = {p: s for p, s in answers.items() if p in texts}
+
+    def unchanged(purpose: str, answer: str) -> bool:
+        status, by = current.get(purpose, (None, None))
+        if status == Status.GIVEN and by != link.given_by:
+            return False  # a parent's "yes" renewed by the young person at 18 is a new answer
+        return status == answer or (answer == Status.REFUSED and status == Status.WITHDRAWN)
+
+    to_withdraw = [p for p, s in answers.items() if s == Status.REFUSED and current.get(p, (None,))[0] == Status.GIVEN]
+    to_record = {p: s for p, s in answers.items() if p not in to_withdraw and not unchanged(p, s)}
     records = []
     if to_record:
         records += consent_answers_record(
@@ -187,6 +231,7 @@ def consent_answer_by_link(*, link: ConsentLink, answers: dict[str, str]) -> str
             texts=texts,
             method=ConsentRecord.Method.DIGITAL,
             note="Via persoonlijke link",
+            **who,
         )
     if to_withdraw:
         records += consent_withdraw(
@@ -194,6 +239,7 @@ def consent_answer_by_link(*, link: ConsentLink, answers: dict[str, str]) -> str
             purposes=to_withdraw,
             method=ConsentRecord.Method.DIGITAL,
             note="Ingetrokken via persoonlijke link",
+            **who,
         )
     if records:
         access_log(
@@ -205,15 +251,19 @@ def consent_answer_by_link(*, link: ConsentLink, answers: dict[str, str]) -> str
         )
     if link.kind == ConsentLink.Kind.WITHDRAW or not any(r.status == Status.GIVEN for r in records):
         return None
-    _long_link, token = consent_link_create(student=student, kind=ConsentLink.Kind.WITHDRAW)
-    transaction.on_commit(
-        lambda: consent_link_email(student=student, kind=ConsentLink.Kind.WITHDRAW, token=token, template="confirm")
-    )
+    _long_link, token = consent_link_create(student=student, kind=ConsentLink.Kind.WITHDRAW, **who)
+    if not link.for_representative:
+        # A parent's address is not kept: the page they answered on shows them the link.
+        transaction.on_commit(
+            lambda: consent_link_email(student=student, kind=ConsentLink.Kind.WITHDRAW, token=token, template="confirm")
+        )
     return token
 
 
 @transaction.atomic
-def consent_withdraw_by_link(*, link: ConsentLink, purposes: list[str]) -> list[ConsentRecord]:
+def consent_withdraw_by_link(
+    *, link: ConsentLink, purposes: list[str], representative_name: str = ""
+) -> list[ConsentRecord]:
     """Withdraw through the young person's own link. The link keeps working: they may give
     consent again through it later."""
     link = _lock_live(link)
@@ -222,6 +272,8 @@ def consent_withdraw_by_link(*, link: ConsentLink, purposes: list[str]) -> list[
         purposes=purposes,
         method=ConsentRecord.Method.DIGITAL,
         note="Ingetrokken via persoonlijke link",
+        given_by=link.given_by,
+        representative_name=representative_name or link.representative_name,
     )
     if records:
         access_log(

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,8 +24,8 @@ from consent.links import (
     consent_withdraw_by_link,
     link_url,
 )
-from consent.models import ConsentLink, CurrentConsent, Purpose, Status
-from consent.selectors import applicable_texts
+from consent.models import ConsentLink, ConsentRecord, CurrentConsent, Purpose, Status
+from consent.selectors import applicable_texts, is_adult, needs_representative
 from consent.tasks import consent_link_request_task
 from kwint.lib.client_address import client_address
 from kwint.lib.ratelimit import Limit
@@ -47,12 +48,23 @@ def public_answer(request, token):
         return _invalid(request)
     student = link.student
     texts = applicable_texts(student)
-    current = {c.purpose: c for c in CurrentConsent.objects.filter(student=student, purpose__in=list(texts)).order_by()}
-    form = PublicAnswerForm(request.POST if request.method == "POST" else None, texts=texts)
+    current = {
+        c.purpose: c
+        for c in CurrentConsent.objects.filter(student=student, purpose__in=list(texts))
+        .select_related("record")
+        .order_by()
+    }
+    form = PublicAnswerForm(
+        request.POST if request.method == "POST" else None,
+        texts=texts,
+        representative_name=link.representative_name if link.for_representative else None,
+    )
     if request.method == "POST" and form.is_valid():
         answers = form.answers()
         try:
-            withdraw_token = consent_answer_by_link(link=link, answers=answers)
+            withdraw_token = consent_answer_by_link(
+                link=link, answers=answers, representative_name=form.cleaned_data.get("representative_name", "")
+            )
         except LinkInvalid:
             return _invalid(request)
         request.session[DONE_KEY] = {
@@ -60,7 +72,8 @@ def public_answer(request, token):
             "refused": [text_title(texts[p]) for p, s in answers.items() if s == Status.REFUSED],
             # The link to keep: a new long-lived one (also e-mailed), else the one just used.
             "withdraw_url": link_url(ConsentLink.Kind.WITHDRAW, withdraw_token or token),
-            "emailed": bool(withdraw_token and student.email),
+            "emailed": bool(withdraw_token and student.email and not link.for_representative),
+            "for_representative": link.for_representative,
         }
         return redirect("consent:public_done")
     rows = [
@@ -72,8 +85,32 @@ def public_answer(request, token):
         }
         for p, field in zip(texts, form.answer_fields(), strict=True)
     ]
+    # At 18, answers a parent or guardian gave are asked again: the page says why.
+    renewal_by = (
+        ""
+        if link.for_representative
+        else next(
+            (
+                c.record.representative_name or str(c.record.get_given_by_display()).lower()
+                for c in current.values()
+                if c.status == Status.GIVEN and c.record.given_by != ConsentRecord.GivenBy.STUDENT
+            ),
+            "",
+        )
+    )
+    renewal = bool(renewal_by) and not needs_representative(student, timezone.localdate()) and is_adult(student)
     return render(
-        request, "consent/public/answer.html", {"form": form, "rows": rows, "name": student.display_first_name}
+        request,
+        "consent/public/answer.html",
+        {
+            "form": form,
+            "rows": rows,
+            "name": student.display_first_name,
+            "for_representative": link.for_representative,
+            "representative_name": link.representative_name,
+            "renewal": renewal,
+            "renewal_by": renewal_by,
+        },
     )
 
 
@@ -112,6 +149,8 @@ def public_withdraw(request, token):
         {
             "form": form,
             "name": student.display_first_name,
+            "for_representative": link.for_representative,
+            "representative_name": link.representative_name,
             "nothing_left": not given,
             "answer_url": reverse("consent:public_answer", args=[token]),
         },
