@@ -11,13 +11,13 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -39,10 +39,15 @@ def _count(queryset, field: str):
 
 
 def _open_checkins():
-    """A student's planned check-ins in their open trajectory (one open trajectory at most)."""
-    return CheckIn.objects.filter(
-        trajectory__student=OuterRef("pk"), trajectory__closed_at__isnull=True, status=CheckIn.Status.PLANNED
+    """A student's planned check-ins in their open trajectory (one open trajectory at most).
+
+    The trajectory is looked up first (its own subquery, not a join), so the check-ins come
+    straight from the (trajectory, status, due_date) index in date order: the first one is
+    the next, with no sort."""
+    trajectory = (
+        Trajectory.objects.filter(student=OuterRef(OuterRef("pk")), closed_at__isnull=True).order_by().values("pk")[:1]
     )
+    return CheckIn.objects.filter(trajectory=Subquery(trajectory), status=CheckIn.Status.PLANNED)
 
 
 def annotate_coaching(students: QuerySet[Student]) -> QuerySet[Student]:
@@ -54,15 +59,19 @@ def annotate_coaching(students: QuerySet[Student]) -> QuerySet[Student]:
     (a page), PostgreSQL evaluates only the sort column for every student and the other
     columns for the rows of the page alone (it postpones costly select-list expressions past
     ORDER BY ... LIMIT)."""
-    contacts = Contact.objects.filter(student=OuterRef("pk")).order_by("-at", "-id")
-    next_checkin = _open_checkins().order_by("due_date", "id")
+    # Values only, so no tie-break on id: each subquery then reads the first entry of its index
+    # (contact: student, -at; check-in: trajectory, status, due_date) instead of sorting them all.
+    contacts = Contact.objects.filter(student=OuterRef("pk")).order_by("-at")
+    next_checkin = _open_checkins().order_by("due_date")
     situation = SituationRecord.objects.filter(student=OuterRef("pk")).order_by("-date", "-id")
     actions = SupportAction.objects.filter(student=OuterRef("pk"), status__in=SupportAction.OPEN_STATUSES)
     return students.annotate(
         last_contact_at=Subquery(contacts.values("at")[:1], output_field=DateTimeField()),
         last_reached_at=Subquery(contacts.filter(reached=True).values("at")[:1], output_field=DateTimeField()),
         next_due=Subquery(next_checkin.values("due_date")[:1]),
-        next_is_measurement=Subquery(next_checkin.values("is_measurement")[:1]),
+        # The flag of that same check-in; the tie-break makes the choice between two on one day
+        # stable (read for the rows of a page only).
+        next_is_measurement=Subquery(next_checkin.order_by("due_date", "id").values("is_measurement")[:1]),
         situation_kind=Subquery(situation.values("kind")[:1]),
         open_actions=_count(actions, "student"),
     )
@@ -103,11 +112,21 @@ def caseload_no_contact(membership: Membership) -> QuerySet[Student]:
     )
 
 
+def _attention(membership: Membership, today: dt.date) -> QuerySet:
+    # COUNT as a plain function, not an aggregate: one row, no GROUP BY.
+    return caseload_students(membership).filter(due_by(today)).order_by().values(n=Func(F("pk"), function="COUNT"))
+
+
+def caseload_attention_count(membership: Membership, *, today: dt.date) -> int:
+    """How many in the caseload have a check-in today or are late (for a page without rows)."""
+    return _attention(membership, today).get()["n"]
+
+
 def caseload_for(
     membership: Membership, *, today: dt.date | None = None, q: str = "", show: str = "alle", sort: str = "aandacht"
 ) -> QuerySet[Student]:
-    """The caseload, searched, filtered and sorted, with the coaching columns: slice it (a page),
-    and only that page's rows are read in full."""
+    """The caseload, searched, filtered and sorted, with the coaching columns and
+    `attention_total`: slice it (a page), and only that page's rows are read in full."""
     today = today or timezone.localdate()
     students = caseload_students(membership)
     if q:
@@ -118,7 +137,9 @@ def caseload_for(
         students = students.filter(due_by(today + dt.timedelta(days=7)))
     elif show == "stil":
         students = students.filter(quiet_since(timezone.now() - dt.timedelta(days=QUIET_DAYS)))
-    students = annotate_coaching(students)
+    # How many need attention today in the whole caseload, whatever the filter or search: an
+    # uncorrelated subquery, which PostgreSQL runs once for the query (an InitPlan).
+    students = annotate_coaching(students).annotate(attention_total=Subquery(_attention(membership, today)))
     if sort == "naam":
         order = ["last_name", "first_name", "pk"]
     elif sort == "laatste_contact":
@@ -128,18 +149,6 @@ def caseload_for(
         # so sorting by it puts attention first without a second column.
         order = [F("next_due").asc(nulls_last=True), "last_name", "pk"]
     return students.order_by(*order)
-
-
-def caseload_attention(membership: Membership, *, today: dt.date, limit: int) -> list[Student]:
-    """The first `limit` young people due today or late, each with `attention_total` (how many
-    there are in all, a window count): one query whatever the caseload."""
-    students = caseload_students(membership).filter(due_by(today))
-    students = students.annotate(
-        next_due=Subquery(_open_checkins().order_by("due_date", "id").values("due_date")[:1]),
-        next_is_measurement=Subquery(_open_checkins().order_by("due_date", "id").values("is_measurement")[:1]),
-        attention_total=Window(Count("pk")),
-    )
-    return list(students.order_by(F("next_due").asc(nulls_last=True), "last_name", "pk")[:limit])
 
 
 def plans_for(organisation: Organisation) -> list[FollowUpPlan]:
@@ -157,12 +166,14 @@ def student_coaching(student: Student) -> dict:
         .order_by(F("closed_at").desc(nulls_first=True), "-start_date")
         .first()
     )
-    checkins = []
-    if trajectory is not None:
-        checkins = list(trajectory.checkins.filter(status=CheckIn.Status.PLANNED).order_by("due_date", "id")[:6])
+    # The whole plan in one query: the next planned moments (with their move forms) are the
+    # first six of it; the page lists every moment, done and missed included (issue 11).
+    schedule = list(trajectory.checkins.order_by("due_date", "id")) if trajectory is not None else []
+    checkins = [c for c in schedule if c.status == CheckIn.Status.PLANNED][:6]
     return {
         "trajectory": trajectory,
         "checkins": checkins,
+        "schedule": schedule,
         "no_contact_since": contact_declined_at(student),
         "contacts": list(
             Contact.objects.filter(student=student)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,17 +16,16 @@ from coaching.models import SituationKind
 from coaching.selectors import (
     CASELOAD_FILTERS,
     CASELOAD_SORTS,
-    caseload_attention,
+    caseload_attention_count,
     caseload_for,
     caseload_no_contact,
 )
 from kwint.lib.access import role_required
+from kwint.lib.paging import page_of
 
 SITUATION_LABELS = dict(SituationKind.choices)
 
 CASELOAD_PAGE_SIZE = 50
-# The "Aandacht vandaag" summary names this many; the rest are one link away (toon=aandacht).
-ATTENTION_SHOWN = 10
 
 
 def _caseload_marks(s, today: dt.date) -> None:
@@ -44,8 +42,8 @@ def _caseload_marks(s, today: dt.date) -> None:
 @require_GET
 @role_required(Role.COACH, Role.STAGIAIR)
 def caseload(request):
-    """One page of 50: a count, the page's rows, the attention summary and who wants no contact,
-    four queries (plus the session's) whatever the size of the caseload."""
+    """One page of 50 with its count and the attention count in one query, and who wants no
+    contact in a second, whatever the size of the caseload (rows read in full for the page only)."""
     today = timezone.localdate()
     show = request.GET.get("toon", "alle")
     show = show if show in CASELOAD_FILTERS else "alle"
@@ -53,13 +51,11 @@ def caseload(request):
     sort = sort if sort in CASELOAD_SORTS else "aandacht"
     q = request.GET.get("q", "").strip()[:100]
     students = caseload_for(request.membership, today=today, q=q, show=show, sort=sort)
-    page = Paginator(students, CASELOAD_PAGE_SIZE).get_page(request.GET.get("pagina"))
-    rows = list(page.object_list)
+    page = page_of(students, request.GET.get("pagina"), CASELOAD_PAGE_SIZE)
+    rows = page.object_list
     for s in rows:
         _caseload_marks(s, today)
-    attention = caseload_attention(request.membership, today=today, limit=ATTENTION_SHOWN)
-    for s in attention:
-        s.is_overdue = s.next_due < today
+    attention_total = rows[0].attention_total if rows else caseload_attention_count(request.membership, today=today)
     query = {key: value for key, value in (("q", q), ("toon", show), ("sorteer", sort)) if value}
     return render(
         request,
@@ -68,9 +64,8 @@ def caseload(request):
             "rows": rows,
             "page": page,
             "query": urlencode(query),
-            "attention": attention,
+            "attention_total": attention_total,
             "no_contact": list(caseload_no_contact(request.membership)),
-            "attention_total": attention[0].attention_total if attention else 0,
             "today": today,
             "show": show,
             "sort": sort,

@@ -202,11 +202,14 @@ def erase_date_update(*, student: Student) -> dt.date | None:
     student_outcome, current = outcome
     if not (stopped and withdrawn and student_outcome != Outcome.STUDYING):
         return current
-    due = timezone.localdate() + dt.timedelta(days=settings.KWINT_RETENTION_DAYS_AFTER_WITHDRAWAL)
+    # Never sooner than the notice period: a date is shown that long before anything is erased.
+    days = max(settings.KWINT_RETENTION_DAYS_AFTER_WITHDRAWAL, settings.KWINT_ERASURE_NOTICE_DAYS)
+    today = timezone.localdate()
+    due = today + dt.timedelta(days=days)
     if current is not None and current <= due:
         return current
-    Student.objects.filter(pk=student.pk).update(erase_after=due)
-    student.erase_after = due
+    Student.objects.filter(pk=student.pk).update(erase_after=due, erase_reason="withdrawn", erase_noticed_on=today)
+    student.erase_after, student.erase_reason, student.erase_noticed_on = due, "withdrawn", today
     return due
 
 

@@ -6,6 +6,9 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import beat_init
+
+from kwint.lib import beat_lock
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kwint.settings")
 
@@ -52,6 +55,8 @@ BEAT_SCHEDULE = {
     },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
+# A second beat waits for the first to stop instead of firing every entry twice (kwint.lib.beat_lock).
+beat_init.connect(beat_lock.on_beat_init, weak=False)
 
 
 @app.task(name="kwint.heartbeat")

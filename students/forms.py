@@ -227,6 +227,14 @@ class HandoverForm(forms.ModelForm):
             "risks": _("Bijvoorbeeld schulden, wonen, taal. Geen diagnoses."),
         }
 
+    NOTE_FIELDS = ("own_words_wants", "own_words_needs", "what_works", "school_contacts", "risks")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The same bound as a contact note (students.validators), with its Dutch message.
+        for name in self.NOTE_FIELDS:
+            self.fields[name].validators.append(validators.validate_note_length)
+
 
 class OfferForm(forms.Form):
     """Choose who receives: an organisation, or a named coach of one."""

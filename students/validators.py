@@ -5,7 +5,8 @@ student form is refused in a file too.
 - a birth date gives an age from 14 up to and including 30 today;
 - a diploma date (expected or obtained) lies from 1 January 2015 up to two years ahead;
 - a cohort (diploma year) is a four-digit year in that same range;
-- a contact moment is not in the future.
+- a contact moment is not in the future;
+- a free-text note (contact, handover) holds at most NOTE_MAX_LENGTH characters.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ EARLIEST_DIPLOMA = dt.date(2015, 1, 1)
 DIPLOMA_YEARS_AHEAD = 2
 # A phone's clock and the server's differ a little; a contact "in a minute" is a typo, not fraud.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# A note is a few paragraphs, not a report: long enough for a real conversation, short enough
+# that lists stay readable (they show the first lines with "meer").
+NOTE_MAX_LENGTH = 4000
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -106,3 +110,12 @@ def validate_not_future(value: dt.datetime | None, now: dt.datetime | None = Non
         raise ValidationError(
             _("Dit tijdstip ligt in de toekomst. Leg een contact vast nadat het er was."), code="future"
         )
+
+
+def note_too_long_message(length: int) -> str:
+    return _("Maak de notitie korter: maximaal %(max)s tekens, nu %(n)s.") % {"max": NOTE_MAX_LENGTH, "n": length}
+
+
+def validate_note_length(value: str | None) -> None:
+    if value and len(value) > NOTE_MAX_LENGTH:
+        raise ValidationError(note_too_long_message(len(value)), code="max_length")

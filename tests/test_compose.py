@@ -231,6 +231,9 @@ def test_make_run_starts_web_worker_and_one_beat():
     assert set(processes) == {"web", "worker", "beat"}
     web, worker, beat = (shlex.split(processes[name]) for name in ("web", "worker", "beat"))
     assert web[1:3] == ["manage.py", "runserver"] and "runserver" in get_commands()
+    # A worker that dies is started again (scripts/keep_running.py; honcho alone would stop all).
+    assert worker[1:3] == ["scripts/keep_running.py", "--"]
+    worker = worker[3:]
     assert worker[1:4] == ["-A", "kwint", "worker"]
     assert beat[1:4] == ["-A", "kwint", "beat"]
     # The file-system broker has no fanout: gossip, mingle and heartbeat would only log errors.
@@ -238,6 +241,16 @@ def test_make_run_starts_web_worker_and_one_beat():
     makefile = (ROOT / "Makefile").read_text()
     assert "honcho -f Procfile.dev start" in makefile
     assert "manage.py migrate" in makefile and "manage.py seed_demo" in makefile
+
+
+def test_redis_keeps_queued_tasks_across_a_restart_and_dead_workers_come_back():
+    """Redis with AOF (append-only file) on a volume: a restart keeps the queue. Every
+    long-running container is restarted by Docker when it dies."""
+    command = SERVICES["redis"]["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert any(volume.endswith(":/data") for volume in SERVICES["redis"]["volumes"])
+    for name in ("postgres", "redis", "web", "worker", "beat"):
+        assert SERVICES[name]["restart"] == "unless-stopped", name
 
 
 def test_make_test_never_runs_the_benchmarks():

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coaching.models import (
-    NOTE_MAX_LENGTH,
     CheckIn,
     Contact,
     ContactRevision,
@@ -24,6 +24,12 @@ from kwint.lib.dates import long_date
 from students.models import Student
 from students.selectors import contact_declined_at
 from students.services import timeline_add
+from students.validators import NOTE_MAX_LENGTH, note_too_long_message
+
+CLOSED_MESSAGE = gettext_lazy(
+    "Het traject van deze jongere is afgesloten: er kan geen contact meer worden vastgelegd. Een coördinator "
+    "kan het traject heropenen."
+)
 
 
 def contact_edit_window() -> dt.timedelta:
@@ -32,9 +38,7 @@ def contact_edit_window() -> dt.timedelta:
 
 def _check_note_length(**notes: str) -> None:
     too_long = {
-        name: _("Maak de notitie korter: maximaal %(max)s tekens, nu %(n)s.") % {"max": NOTE_MAX_LENGTH, "n": len(text)}
-        for name, text in notes.items()
-        if len(text or "") > NOTE_MAX_LENGTH
+        name: note_too_long_message(len(text)) for name, text in notes.items() if len(text or "") > NOTE_MAX_LENGTH
     }
     if too_long:
         raise ValidationError(too_long)
@@ -77,6 +81,9 @@ def contact_log(
         )
     with transaction.atomic():
         trajectory = Trajectory.objects.select_for_update().filter(student=student, closed_at__isnull=True).first()
+        if trajectory is None and Trajectory.objects.filter(student=student).exists():
+            # A closed trajectory reads as closed: contacts come after a coordinator reopens it.
+            raise ValidationError(CLOSED_MESSAGE)
         checkin = due_checkin(trajectory, timezone.localdate(at)) if reached else None
         if checkin is not None and checkin.is_measurement and not situation:
             raise ValidationError(

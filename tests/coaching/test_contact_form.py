@@ -12,8 +12,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from coaching.models import NOTE_MAX_LENGTH, Contact
+from coaching.models import Contact
 from coaching.services import contact_log
+from students.validators import NOTE_MAX_LENGTH
 from tests.coaching.factories import guided_student
 
 pytestmark = pytest.mark.django_db

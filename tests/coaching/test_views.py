@@ -38,8 +38,9 @@ def test_caseload_shows_the_coachs_students_with_attention_first(cast, login, gu
     assert guided.sort_name in body
     assert "Niet bereikt (telefoon)" in body
     assert 'class="overdue"' in body and "te laat" in body  # the first call is overdue
-    assert response.context["attention"] == [s for s in response.context["rows"] if s.attention]
+    assert [s.attention for s in response.context["rows"]] == [True]
     assert response.context["attention_total"] == 1
+    assert "1 jongere heeft vandaag een contactmoment of is te laat." in body
 
 
 def test_caseload_for_other_roles(cast, login, guided):
