@@ -48,6 +48,15 @@ def coaching_panel(context, student):
         "can_log": can_log,
         "is_open": is_open,
         "can_close": can_log and is_open and membership.role != Role.STAGIAIR,
+        # A closed trajectory reads as closed: no contact actions, a coordinator may reopen it.
+        "can_act": can_log and (is_open or trajectory is None),
+        "can_reopen": (
+            trajectory is not None
+            and not is_open
+            and membership is not None
+            and membership.role == Role.COORDINATOR
+            and trajectory.organisation_id == membership.organisation_id
+        ),
         "can_assign": has_perm(membership, student, Perm.ASSIGN),
         "plans": plans_for(trajectory.organisation) if can_log and is_open else [],
         "stagiairs": list(stagiairs_of(membership.organisation)) if may_share else [],
