@@ -138,8 +138,10 @@ def consent_withdraw(
     method: str,
     recorded_by=None,
     note: str = "",
+    given_by: str = ConsentRecord.GivenBy.STUDENT,
+    representative_name: str = "",
 ) -> list[ConsentRecord]:
-    """Withdraw consent for `purposes`. Takes effect at once: the access module reads the
+    """Withdraw consent for `purposes` (by the young person, or by whom `given_by` names). Takes effect at once: the access module reads the
     current state, so organisations relying on a withdrawn purpose lose the student in the
     same transaction. Only purposes currently given can be withdrawn."""
     current = {
@@ -163,6 +165,8 @@ def consent_withdraw(
                 text=previous.text,
                 recorded_by=recorded_by,
                 note=note,
+                given_by=given_by,
+                representative_name=representative_name.strip() if given_by != ConsentRecord.GivenBy.STUDENT else "",
             )
         )
     if records:

@@ -173,6 +173,8 @@ EXPECTED.update(
         "consent:public_answer": row(404),
         "consent:public_withdraw": row(404),
         "consent:public_done": row(200),
+        "consent:public_new_link": row(200),
+        "consent:public_new_link_sent": row(200),
         # --- the young person's self check-in -------------------------------------------------
         "checkins:public_start": row(404),
         "checkins:public_details": row(404),

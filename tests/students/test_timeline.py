@@ -28,6 +28,7 @@ EXAMPLES = {
     "consent_answered": {"purpose": "sharing", "status": "given"},
     "consent_withdrawn": {"withdrawn": ["contact"], "erase_after": "2027-01-04"},
     "consent_link_created": {"kind": "answer"},
+    "consent_link_requested": {"sent": True},
     "consent_renewal_due": {"purposes": ["contact", "sharing"]},
     "plan_started": {"plan": {"nl": "Licht", "en": "Light"}, "end": "2028-07-01"},
     "plan_changed": {"plan": {"nl": "Intensief", "en": "Intensive"}},
