@@ -348,6 +348,9 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 KWINT_RETENTION_DAYS_AFTER_CLOSE = env.int("KWINT_RETENTION_DAYS_AFTER_CLOSE", default=365)
 KWINT_RETENTION_DAYS_AFTER_WITHDRAWAL = env.int("KWINT_RETENTION_DAYS_AFTER_WITHDRAWAL", default=30)
 KWINT_RETENTION_DAYS_WITHOUT_CONSENT = env.int("KWINT_RETENTION_DAYS_WITHOUT_CONSENT", default=365)
+# No record is erased before its erasure date has been shown (on the record, in the erasure
+# preview) for this many days: a new or earlier date is never sooner than this from today.
+KWINT_ERASURE_NOTICE_DAYS = env.int("KWINT_ERASURE_NOTICE_DAYS", default=30)
 # How long a digital consent link stays valid.
 KWINT_CONSENT_LINK_DAYS = env.int("KWINT_CONSENT_LINK_DAYS", default=14)
 # Escalation to the coordinator after a check-in is overdue this many days.
