@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.models import Benefit, Channel, CloseReason, ContractType, SituationKind, SupportAction
+from coaching.models import STAFF_CHANNELS, Benefit, CloseReason, ContractType, SituationKind, SupportAction
 from students.validators import NOTE_MAX_LENGTH, validate_not_future
 
 YES_NO = [("1", _("Ja, bereikt")), ("0", _("Nee, niet bereikt"))]
@@ -81,7 +81,7 @@ def channel_field() -> forms.ChoiceField:
     # phone call in the figures.
     return forms.ChoiceField(
         label=_("Kanaal"),
-        choices=[("", _("Kies het kanaal")), *Channel.choices],
+        choices=[("", _("Kies het kanaal")), *STAFF_CHANNELS],
         error_messages={"required": _("Kies hoe het contact was.")},
     )
 

@@ -207,6 +207,13 @@ class Channel(models.TextChoices):
     WORKPLACE = "werkplek", _("Werkplekbezoek")
     HOME = "huisbezoek", _("Huisbezoek")
     SCHOOL_PARENTS = "school_ouders", _("Via school / ouders")
+    # Written by the young person through their personal check-in link (checkins app).
+    SELF_CHECKIN = "zelf", _("Check-in door de jongere zelf")
+
+
+# What a staff member may pick when logging a contact: a self check-in is written only by the
+# young person's own link.
+STAFF_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.SELF_CHECKIN]
 
 
 class Contact(models.Model):
@@ -229,6 +236,9 @@ class Contact(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("duur (minuten)"), null=True, blank=True)
     discussed = models.TextField(_("wat is besproken"), blank=True)
     next_steps = models.TextField(_("afspraken / vervolgstappen"), blank=True)
+    # A self check-in in which the young person asked to be contacted: the caseload and the
+    # morning digest flag it until a coach has reached them.
+    wants_contact = models.BooleanField(_("jongere vraagt om contact"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 

@@ -166,12 +166,14 @@ def student_coaching(student: Student) -> dict:
         .order_by(F("closed_at").desc(nulls_first=True), "-start_date")
         .first()
     )
-    checkins = []
-    if trajectory is not None:
-        checkins = list(trajectory.checkins.filter(status=CheckIn.Status.PLANNED).order_by("due_date", "id")[:6])
+    # The whole plan in one query: the next planned moments (with their move forms) are the
+    # first six of it; the page lists every moment, done and missed included (issue 11).
+    schedule = list(trajectory.checkins.order_by("due_date", "id")) if trajectory is not None else []
+    checkins = [c for c in schedule if c.status == CheckIn.Status.PLANNED][:6]
     return {
         "trajectory": trajectory,
         "checkins": checkins,
+        "schedule": schedule,
         "no_contact_since": contact_declined_at(student),
         "contacts": list(
             Contact.objects.filter(student=student)

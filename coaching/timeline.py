@@ -74,7 +74,20 @@ def _support_updated(data: dict) -> str:
 
 @register("trajectory_closed", kind=K.CLOSED)
 def _trajectory_closed(data: dict) -> str:
-    return _("Traject afgesloten: %(reason)s") % {"reason": choice_label(CloseReason, data["reason"])}
+    text = _("Traject afgesloten: %(reason)s") % {"reason": choice_label(CloseReason, data["reason"])}
+    if data.get("erase_after"):
+        text += ". " + _("Wordt gewist op %(date)s.") % {"date": text_date(data["erase_after"])}
+    return text
+
+
+@register("trajectory_reopened", kind=K.CLOSED)
+def _trajectory_reopened(data: dict) -> str:
+    text = _("Traject heropend.")
+    if data.get("erase_after"):
+        text += " " + _("Wordt gewist op %(date)s.") % {"date": text_date(data["erase_after"])}
+    else:
+        text += " " + _("De wisdatum is vervallen.")
+    return text
 
 
 @register("shared_with_stagiair", kind=K.ASSIGNED)

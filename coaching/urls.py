@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching import views, views_caseload, views_team
+from coaching import views, views_caseload, views_reopen, views_team
 
 app_name = "coaching"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("jongeren/<uuid:code>/contactmoment/", views.checkin_add, name="checkin_add"),
     path("jongeren/<uuid:code>/contactplan/", views.plan_switch, name="plan_switch"),
     path("jongeren/<uuid:code>/afsluiten/", views.close, name="close"),
+    path("jongeren/<uuid:code>/heropenen/", views_reopen.reopen, name="reopen"),
     path("jongeren/<uuid:code>/coach/", views_team.assign, name="assign"),
     path("jongeren/<uuid:code>/delen/", views_team.share, name="share"),
     path("contacten/<uuid:code>/wijzigen/", views.contact_edit, name="contact_edit"),

@@ -17,7 +17,9 @@ from coaching import services
 from coaching.forms import CheckInDateForm, CloseForm, ContactEditForm, ContactForm, PlanForm, SupportStatusForm
 from coaching.models import Channel, CheckIn, Contact, SupportAction
 from coaching.selectors import plans_for
+from kwint.lib.dates import long_date
 from students.access import Perm, get_student_for
+from students.retention import retention_if_closed_now
 from students.selectors import contact_declined_at
 
 
@@ -41,6 +43,9 @@ def _form_errors_from(form, error: ValidationError) -> None:
 def contact_new(request, code):
     student = get_student_for(request, code, Perm.LOG_CONTACT)
     trajectory = services.open_trajectory(student)
+    if trajectory is None and student.trajectories.exists():
+        messages.error(request, services.CLOSED_MESSAGE)
+        return redirect("students:detail", code=student.code)
     due = services.due_checkin(trajectory)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -205,6 +210,17 @@ def close(request, code):
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
-            messages.success(request, _("Traject afgesloten."))
+            student.refresh_from_db(fields=["erase_after"])
+            day = student.erase_after
+            messages.success(
+                request,
+                _("Traject afgesloten. Wordt gewist op %(day)s.") % {"day": long_date(day)}
+                if day
+                else _("Traject afgesloten."),
+            )
             return redirect("students:detail", code=student.code)
-    return render(request, "coaching/close_form.html", {"student": student, "trajectory": trajectory, "form": form})
+    return render(
+        request,
+        "coaching/close_form.html",
+        {"student": student, "trajectory": trajectory, "form": form, "retention": retention_if_closed_now(student)},
+    )

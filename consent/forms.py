@@ -153,15 +153,26 @@ class WithdrawForm(forms.Form):
 
 
 class PublicAnswerForm(AnswerFieldsMixin, forms.Form):
-    """The young person's own answers on their phone."""
+    """The young person's own answers on their phone (or a parent's, under 16)."""
 
     answer_choices = [(Status.GIVEN, _("Ja, dat mag")), (Status.REFUSED, _("Nee, liever niet"))]
 
-    def __init__(self, *args, texts: dict[str, ConsentText], **kwargs):
+    def __init__(self, *args, texts: dict[str, ConsentText], representative_name: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if representative_name is not None:
+            # Who answers is part of the proof: the parent confirms (or corrects) their name.
+            self.fields["representative_name"] = forms.CharField(
+                label=_("Uw naam"),
+                max_length=150,
+                initial=representative_name,
+                error_messages={"required": _("Vul uw naam in.")},
+            )
         self.add_answer_fields(texts)
         for field in self.answer_fields():
             field.field.label = text_title(field.field.consent_text)
+
+    def clean_representative_name(self):
+        return normalize_text(self.cleaned_data.get("representative_name"))
 
 
 class PublicWithdrawForm(forms.Form):
@@ -178,8 +189,103 @@ class PublicWithdrawForm(forms.Form):
         ]
 
 
+class NewLinkForm(forms.Form):
+    """ "Stuur me een nieuwe link": the young person's e-mail address or mobile number."""
+
+    address = forms.CharField(
+        label=_("Je e-mailadres of mobiele nummer"),
+        max_length=254,
+        help_text=_("Het adres of nummer dat je school of coach van je heeft."),
+        error_messages={"required": _("Vul je e-mailadres of mobiele nummer in.")},
+    )
+
+    def clean_address(self):
+        from django.core.validators import validate_email
+
+        value = normalize_text(self.cleaned_data["address"]).strip()
+        if "@" in value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ValidationError(_("Dit is geen geldig e-mailadres.")) from None
+            return value.lower()
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if not (10 <= len(digits) <= 13) or any(ch not in "0123456789 +-()" for ch in value):
+            raise ValidationError(_("Vul een e-mailadres in, of een mobiel nummer zoals 06-12345678."))
+        return value
+
+
+SHOW = "show"
+SEND = "send"
+
+
 class LinkForm(forms.Form):
-    send_email = forms.BooleanField(label=_("Stuur de link naar het e-mailadres van de jongere"), required=False)
+    """ "Link maken": show the link (to read out, or to send oneself) or send it by e-mail after
+    a preview. Under 16 the link is for a parent or guardian: their name, how they relate to
+    the young person, and optionally an e-mail address (not stored: used to send only)."""
+
+    delivery = forms.ChoiceField(
+        label=_("Hoe krijgt de ontvanger de link?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies of u de link laat zien of verstuurt.")},
+    )
+
+    def __init__(self, *args, student, for_representative: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.student = student
+        self.for_representative = for_representative
+        choices = [(SHOW, _("Laten zien: een QR-code en de link, om voor te lezen of zelf te sturen"))]
+        if for_representative:
+            self.fields["given_by"] = forms.ChoiceField(
+                label=_("Wie antwoordt?"),
+                choices=[c for c in ConsentRecord.GivenBy.choices if c[0] != ConsentRecord.GivenBy.STUDENT],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Kies ouder of voogd.")},
+            )
+            self.fields["representative_name"] = forms.CharField(
+                label=_("Naam ouder / voogd"),
+                max_length=150,
+                error_messages={"required": _("Vul de naam van de ouder of voogd in.")},
+            )
+            self.fields["email"] = forms.EmailField(
+                label=_("E-mailadres ouder / voogd (optioneel)"),
+                required=False,
+                help_text=_("Alleen om de link te versturen; Kwint bewaart het niet."),
+                error_messages={"invalid": _("Dit is geen geldig e-mailadres.")},
+            )
+            choices.append((SEND, _("Versturen per e-mail naar de ouder of voogd, na een voorbeeld van het bericht")))
+            self.order_fields(["given_by", "representative_name", "email", "delivery"])
+        elif student.email:
+            choices.append(
+                (
+                    SEND,
+                    _("Versturen per e-mail naar %(email)s, na een voorbeeld van het bericht")
+                    % {"email": student.email},
+                )
+            )
+        self.fields["delivery"].choices = choices
+
+    def clean_representative_name(self):
+        return normalize_text(self.cleaned_data.get("representative_name"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.for_representative and cleaned.get("delivery") == SEND and not cleaned.get("email"):
+            self.add_error("email", _("Vul het e-mailadres van de ouder of voogd in om de link te versturen."))
+        return cleaned
+
+    @property
+    def recipient(self) -> str:
+        return self.cleaned_data.get("email", "") if self.for_representative else self.student.email
+
+    @property
+    def who(self) -> dict:
+        if not self.for_representative:
+            return {}
+        return {
+            "given_by": self.cleaned_data["given_by"],
+            "representative_name": self.cleaned_data["representative_name"],
+        }
 
 
 class ConsentTextForm(forms.ModelForm):

@@ -2,7 +2,12 @@
 
 Only the SHA-256 of a token is stored. Resolving a token hashes it and looks the hash up
 through a unique index, so the time taken does not depend on how much of a guess matched;
-expired, used and unknown tokens all give the same answer (None) and the same page.
+expired and unknown tokens give the same answer (LinkInvalid) and the same page.
+
+A link works for its whole lifetime, as often as the young person likes: consent must be as
+easy to withdraw as to give, and a young person may change their mind at any moment (give,
+refuse, withdraw, give again). Both kinds of link open both pages; the kind only sets the
+lifetime (an invitation to answer is short, the link kept from the confirmation is long).
 """
 
 from __future__ import annotations
@@ -62,12 +67,26 @@ def qr_data_uri(url: str) -> str:
 
 
 @transaction.atomic
-def consent_link_create(*, student: Student, kind: str, created_by=None) -> tuple[ConsentLink, str]:
-    """A new personal link. Returns the row and the token (shown or sent once, never stored)."""
-    if kind == ConsentLink.Kind.ANSWER and needs_representative(student, timezone.localdate()):
-        raise ValidationError(
-            _("Deze jongere is jonger dan 16: een ouder of voogd geeft toestemming. Leg het antwoord aan tafel vast.")
-        )
+def consent_link_create(
+    *,
+    student: Student,
+    kind: str,
+    created_by=None,
+    given_by: str = ConsentRecord.GivenBy.STUDENT,
+    representative_name: str = "",
+) -> tuple[ConsentLink, str]:
+    """A new personal link, for the young person or (under 16) for a parent or guardian.
+    Returns the row and the token (shown or sent once, never stored)."""
+    for_representative = given_by != ConsentRecord.GivenBy.STUDENT
+    if (
+        kind == ConsentLink.Kind.ANSWER
+        and not for_representative
+        and needs_representative(student, timezone.localdate())
+    ):
+        # The coach's page never offers this; the rule stands here for every other caller.
+        raise ValidationError(_("Deze jongere is jonger dan 16: maak een link voor een ouder of voogd."))
+    if for_representative and not representative_name.strip():
+        raise ValidationError({"representative_name": _("Vul de naam van de ouder of voogd in.")})
     if kind == ConsentLink.Kind.ANSWER and not applicable_texts(student):
         raise ValidationError(_("Er zijn nog geen gepubliceerde toestemmingsteksten voor deze jongere."))
     days = settings.KWINT_CONSENT_LINK_DAYS if kind == ConsentLink.Kind.ANSWER else WITHDRAW_LINK_DAYS
@@ -78,6 +97,8 @@ def consent_link_create(*, student: Student, kind: str, created_by=None) -> tupl
         token_hash=token_hash(token),
         created_by=created_by,
         expires_at=timezone.now() + dt.timedelta(days=days),
+        given_by=given_by,
+        representative_name=representative_name.strip() if for_representative else "",
     )
     if created_by is not None:
         timeline_add(
@@ -89,22 +110,43 @@ def consent_link_create(*, student: Student, kind: str, created_by=None) -> tupl
     return link, token
 
 
-def consent_link_email(*, student: Student, kind: str, token: str, template: str = "link") -> bool:
-    """E-mail a link to the young person's own address (text and HTML). False without one."""
-    if not student.email:
-        return False
+def consent_link_message(
+    *, student: Student, url: str, template: str = "link", representative_name: str = ""
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of a link e-mail. Also the coach's preview (with a stand-in for
+    the link, which does not exist until the coach sends)."""
     context = {
         "student": student,
-        "url": link_url(kind, token),
-        "kind": kind,
+        "url": url,
         "days": settings.KWINT_CONSENT_LINK_DAYS,
+        "representative_name": representative_name,
     }
-    # The young person reads Dutch first, whatever language the staff member works in.
+    # The young person (or parent) reads Dutch first, whatever language the staff member uses.
     with translation.override("nl"):
         subject = render_to_string(f"consent/email/{template}_subject.txt", context).strip()
         text = render_to_string(f"consent/email/{template}.txt", context)
         html = render_to_string(f"consent/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[student.email])
+    return subject, text, html
+
+
+def consent_link_email(
+    *,
+    student: Student,
+    kind: str,
+    token: str,
+    template: str = "link",
+    to: str = "",
+    representative_name: str = "",
+) -> bool:
+    """E-mail a link (text and HTML) to `to`, by default the young person's own address.
+    False without an address."""
+    to = to or student.email
+    if not to:
+        return False
+    subject, text, html = consent_link_message(
+        student=student, url=link_url(kind, token), template=template, representative_name=representative_name
+    )
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
     message.attach_alternative(html, "text/html")
     message.send()
     return True
@@ -113,21 +155,25 @@ def consent_link_email(*, student: Student, kind: str, token: str, template: str
 MISSES_PER_CLIENT = Limit("consent-link-misses", RATE_LIMIT, RATE_WINDOW_SECONDS)
 
 
-def consent_link_resolve(*, token: str, kind: str, client: str = "") -> ConsentLink:
+PERSONAL_KINDS = (ConsentLink.Kind.ANSWER, ConsentLink.Kind.WITHDRAW)
+
+
+def consent_link_resolve(*, token: str, kind: str | None = None, client: str = "") -> ConsentLink:
     """The live link for a token, or LinkInvalid. Never says why. `client` is the caller's
-    address (kwint.lib.client_address): misses are counted per address."""
+    address (kwint.lib.client_address): misses are counted per address. Without `kind`, any
+    of the young person's own links (see the module docstring)."""
     if client and MISSES_PER_CLIENT.exceeded(client):
         raise LinkInvalid
+    kinds = [kind] if kind else list(PERSONAL_KINDS)
     link = (
         ConsentLink.objects.select_related("student", "student__school", "student__region")
-        .filter(token_hash=token_hash(token or ""), kind=kind)
+        .filter(token_hash=token_hash(token or ""), kind__in=kinds)
         .first()
     )
     now = timezone.now()
     if (
         link is None
         or link.expires_at <= now
-        or link.used_at is not None
         or link.student.erased_at is not None
         # Belt and braces: the lookup is an index probe on a hash (it leaks nothing about the
         # token); the final comparison is constant-time as well.
@@ -139,61 +185,96 @@ def consent_link_resolve(*, token: str, kind: str, client: str = "") -> ConsentL
     return link
 
 
-def _claim(link: ConsentLink) -> None:
-    """Use the link up: a conditional UPDATE, so a double submit or a second tab loses."""
-    claimed = ConsentLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=timezone.now()).update(
-        used_at=timezone.now()
-    )
-    if not claimed:
+def _lock_live(link: ConsentLink) -> ConsentLink:
+    """Lock the link row (two tabs submitting at once answer one after the other) and check
+    it is still live; `used_at` keeps the first use, for the record."""
+    link = ConsentLink.objects.select_for_update().select_related("student").get(pk=link.pk)
+    if link.expires_at <= timezone.now() or link.student.erased_at is not None:
         raise LinkInvalid
+    if link.used_at is None:
+        ConsentLink.objects.filter(pk=link.pk).update(used_at=timezone.now())
+    return link
 
 
 @transaction.atomic
-def consent_answer_by_link(*, link: ConsentLink, answers: dict[str, str]) -> str | None:
-    """The young person's own answers through their link. Returns a withdraw token when they
-    gave consent for anything (so withdrawing is as easy as giving), else None."""
-    _claim(link)
+def consent_answer_by_link(*, link: ConsentLink, answers: dict[str, str], representative_name: str = "") -> str | None:
+    """The young person's own answers through their link, as often as they like. Only what
+    changes is recorded: "nee" to a purpose given until now is a withdrawal, "ja" to one
+    refused or withdrawn gives it again. Returns the token of a long-lived link to change their
+    mind later when they gave consent for anything through a short invitation (it is e-mailed
+    too), else None (the link they used is the one to keep)."""
+    link = _lock_live(link)
     student = link.student
+    who = {"given_by": link.given_by, "representative_name": representative_name or link.representative_name}
     texts = applicable_texts(student)
+    current = {
+        p: (s, by)
+        for p, s, by in CurrentConsent.objects.filter(student=student).values_list(
+            "purpose", "status", "record__given_by"
+        )
+    }
     answers = {p: s for p, s in answers.items() if p in texts}
-    records = consent_answers_record(
-        student=student,
-        answers=answers,
-        texts=texts,
-        method=ConsentRecord.Method.DIGITAL,
-        note="Via persoonlijke link",
-    )
-    access_log(
-        action=Action.CHANGE,
-        student=student,
-        object_type="consent",
-        object_code=str(link.code),
-        detail="antwoord via persoonlijke link",
-    )
-    if not any(r.status == Status.GIVEN for r in records):
+
+    def unchanged(purpose: str, answer: str) -> bool:
+        status, by = current.get(purpose, (None, None))
+        if status == Status.GIVEN and by != link.given_by:
+            return False  # a parent's "yes" renewed by the young person at 18 is a new answer
+        return status == answer or (answer == Status.REFUSED and status == Status.WITHDRAWN)
+
+    to_withdraw = [p for p, s in answers.items() if s == Status.REFUSED and current.get(p, (None,))[0] == Status.GIVEN]
+    to_record = {p: s for p, s in answers.items() if p not in to_withdraw and not unchanged(p, s)}
+    records = []
+    if to_record:
+        records += consent_answers_record(
+            student=student,
+            answers=to_record,
+            texts=texts,
+            method=ConsentRecord.Method.DIGITAL,
+            note="Via persoonlijke link",
+            **who,
+        )
+    if to_withdraw:
+        records += consent_withdraw(
+            student=student,
+            purposes=to_withdraw,
+            method=ConsentRecord.Method.DIGITAL,
+            note="Ingetrokken via persoonlijke link",
+            **who,
+        )
+    if records:
+        access_log(
+            action=Action.CHANGE,
+            student=student,
+            object_type="consent",
+            object_code=str(link.code),
+            detail="antwoord via persoonlijke link",
+        )
+    if link.kind == ConsentLink.Kind.WITHDRAW or not any(r.status == Status.GIVEN for r in records):
         return None
-    _withdraw_link, token = consent_link_create(student=student, kind=ConsentLink.Kind.WITHDRAW)
-    transaction.on_commit(
-        lambda: consent_link_email(student=student, kind=ConsentLink.Kind.WITHDRAW, token=token, template="confirm")
-    )
+    _long_link, token = consent_link_create(student=student, kind=ConsentLink.Kind.WITHDRAW, **who)
+    if not link.for_representative:
+        # A parent's address is not kept: the page they answered on shows them the link.
+        transaction.on_commit(
+            lambda: consent_link_email(student=student, kind=ConsentLink.Kind.WITHDRAW, token=token, template="confirm")
+        )
     return token
 
 
 @transaction.atomic
-def consent_withdraw_by_link(*, link: ConsentLink, purposes: list[str]) -> list[ConsentRecord]:
-    """Withdraw through the young person's own link. The link stays usable for purposes still
-    given; once nothing is left to withdraw it is used up."""
-    link = ConsentLink.objects.select_for_update().get(pk=link.pk)
-    if link.used_at is not None or link.expires_at <= timezone.now():
-        raise LinkInvalid
+def consent_withdraw_by_link(
+    *, link: ConsentLink, purposes: list[str], representative_name: str = ""
+) -> list[ConsentRecord]:
+    """Withdraw through the young person's own link. The link keeps working: they may give
+    consent again through it later."""
+    link = _lock_live(link)
     records = consent_withdraw(
         student=link.student,
         purposes=purposes,
         method=ConsentRecord.Method.DIGITAL,
         note="Ingetrokken via persoonlijke link",
+        given_by=link.given_by,
+        representative_name=representative_name or link.representative_name,
     )
-    if not CurrentConsent.objects.filter(student=link.student, status=Status.GIVEN).exists():
-        ConsentLink.objects.filter(pk=link.pk).update(used_at=timezone.now())
     if records:
         access_log(
             action=Action.CHANGE,
@@ -203,3 +284,54 @@ def consent_withdraw_by_link(*, link: ConsentLink, purposes: list[str]) -> list[
             detail="ingetrokken via persoonlijke link",
         )
     return records
+
+
+# "Stuur me een nieuwe link" --------------------------------------------------------------
+
+
+def phone_digits(value: str) -> str:
+    """A Dutch mobile number in one form: digits only, +31 / 0031 written as 0."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    for prefix in ("0031", "31"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 9:
+            return "0" + digits[len(prefix) :]
+    return digits
+
+
+def students_by_address(address: str):
+    """Young people known by this e-mail address or mobile number (usually one)."""
+    from django.db.models import F, Func, Value
+
+    students = Student.objects.active()
+    if "@" in address:
+        return students.filter(email__iexact=address.strip())
+    digits = phone_digits(address)
+    if len(digits) < 10:
+        return students.none()
+    stored = Func(F("phone"), Value("[^0-9]"), Value(""), Value("g"), function="regexp_replace")
+    candidates = students.exclude(phone="").annotate(phone_digits=stored).filter(phone_digits__endswith=digits[-9:])
+    return [s for s in candidates if phone_digits(s.phone) == digits]
+
+
+def consent_link_request(*, address: str) -> int:
+    """A young person asked for a new personal link by e-mail address or mobile number. Runs in
+    the worker (the web request only enqueues, so the page looks and takes the same whether the
+    address is known or not). The link goes to the e-mail address on record, never to what was
+    typed; without one, the request is noted on the timeline so the coach can make a link.
+    Under 16 a parent or guardian answers: no link for the young person. Returns links sent."""
+    sent = 0
+    today = timezone.localdate()
+    for student in students_by_address(address):
+        if needs_representative(student, today):
+            continue
+        with transaction.atomic():
+            if student.email:
+                _link, token = consent_link_create(student=student, kind=ConsentLink.Kind.WITHDRAW)
+                transaction.on_commit(
+                    lambda s=student, t=token: consent_link_email(
+                        student=s, kind=ConsentLink.Kind.WITHDRAW, token=t, template="newlink"
+                    )
+                )
+                sent += 1
+            timeline_add(student=student, event="consent_link_requested", data={"sent": bool(student.email)})
+    return sent

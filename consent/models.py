@@ -156,6 +156,15 @@ class ConsentLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # Under 16 a parent or guardian answers: their link addresses them, and their answers are
+    # recorded as theirs, with the name they confirm on the page.
+    given_by = models.CharField(
+        max_length=10, choices=ConsentRecord.GivenBy.choices, default=ConsentRecord.GivenBy.STUDENT
+    )
+    representative_name = models.CharField(_("naam ouder / voogd"), max_length=150, blank=True)
+
+    # Blanked by the AVG erasure with the rest of the record.
+    PRIVACY_FIELDS = ("representative_name",)
 
     class Meta:
         verbose_name = _("persoonlijke toestemmingslink")
@@ -164,6 +173,10 @@ class ConsentLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def for_representative(self) -> bool:
+        return self.given_by != ConsentRecord.GivenBy.STUDENT
 
 
 class ConsentRenewalReminder(models.Model):

@@ -35,6 +35,11 @@ def needs_representative(student, day: dt.date) -> bool:
     return age is not None and age < 16
 
 
+def is_adult(student, day: dt.date | None = None) -> bool:
+    age = age_on(student.date_of_birth, day or timezone.localdate())
+    return age is not None and age >= 18
+
+
 def applicable_texts(student, day: dt.date | None = None) -> dict[str, ConsentText]:
     """Per purpose, the text a student is shown today: the school's own text if it has one,
     else the region's; the latest published version already in effect. One query."""

@@ -138,8 +138,10 @@ def consent_withdraw(
     method: str,
     recorded_by=None,
     note: str = "",
+    given_by: str = ConsentRecord.GivenBy.STUDENT,
+    representative_name: str = "",
 ) -> list[ConsentRecord]:
-    """Withdraw consent for `purposes`. Takes effect at once: the access module reads the
+    """Withdraw consent for `purposes` (by the young person, or by whom `given_by` names). Takes effect at once: the access module reads the
     current state, so organisations relying on a withdrawn purpose lose the student in the
     same transaction. Only purposes currently given can be withdrawn."""
     current = {
@@ -163,6 +165,8 @@ def consent_withdraw(
                 text=previous.text,
                 recorded_by=recorded_by,
                 note=note,
+                given_by=given_by,
+                representative_name=representative_name.strip() if given_by != ConsentRecord.GivenBy.STUDENT else "",
             )
         )
     if records:
@@ -198,11 +202,14 @@ def erase_date_update(*, student: Student) -> dt.date | None:
     student_outcome, current = outcome
     if not (stopped and withdrawn and student_outcome != Outcome.STUDYING):
         return current
-    due = timezone.localdate() + dt.timedelta(days=settings.KWINT_RETENTION_DAYS_AFTER_WITHDRAWAL)
+    # Never sooner than the notice period: a date is shown that long before anything is erased.
+    days = max(settings.KWINT_RETENTION_DAYS_AFTER_WITHDRAWAL, settings.KWINT_ERASURE_NOTICE_DAYS)
+    today = timezone.localdate()
+    due = today + dt.timedelta(days=days)
     if current is not None and current <= due:
         return current
-    Student.objects.filter(pk=student.pk).update(erase_after=due)
-    student.erase_after = due
+    Student.objects.filter(pk=student.pk).update(erase_after=due, erase_reason="withdrawn", erase_noticed_on=today)
+    student.erase_after, student.erase_reason, student.erase_noticed_on = due, "withdrawn", today
     return due
 
 

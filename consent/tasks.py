@@ -137,3 +137,16 @@ def renewal_sweep() -> int:
         except Exception:  # one bad row must not stop the sweep; it is retried tomorrow
             logger.exception("consent renewal reminder failed for student %s", student_id)
     return total
+
+
+@shared_task(name="consent.link_request")
+def consent_link_request_task(*, address: str) -> int:
+    """Send a new personal link to the young person known by `address` (see
+    consent.links.consent_link_request). A mail failure is logged: they can simply ask again."""
+    from consent.links import consent_link_request
+
+    try:
+        return consent_link_request(address=address)
+    except Exception:
+        logger.exception("new personal link could not be sent")
+        return 0

@@ -39,3 +39,10 @@ def _link_created(data: dict) -> str:
 @register("consent_renewal_due", kind=K.CONSENT)
 def _renewal_due(data: dict) -> str:
     return _("Toestemming vernieuwen (18 jaar): %(purposes)s") % {"purposes": _purposes(data.get("purposes", []))}
+
+
+@register("consent_link_requested", kind=K.CONSENT)
+def _link_requested(data: dict) -> str:
+    if data.get("sent"):
+        return _("De jongere vroeg een nieuwe persoonlijke link; die is naar het e-mailadres gestuurd.")
+    return _("De jongere vroeg een nieuwe persoonlijke link, maar er is geen e-mailadres bekend: maak een link.")

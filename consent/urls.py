@@ -21,4 +21,6 @@ urlpatterns = [
     path("j/<str:token>/", public_views.public_answer, name="public_answer"),
     path("j/<str:token>/intrekken/", public_views.public_withdraw, name="public_withdraw"),
     path("klaar/", public_views.public_done, name="public_done"),
+    path("nieuwe-link/", public_views.public_new_link, name="public_new_link"),
+    path("nieuwe-link/aangevraagd/", public_views.public_new_link_sent, name="public_new_link_sent"),
 ]

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Role
 from audit.models import Action, Result
 from audit.services import access_log
-from consent.forms import LinkForm, RecordForm, WithdrawForm, text_body, text_title
-from consent.links import consent_link_create, consent_link_email, link_url, qr_data_uri
+from consent.forms import SEND, LinkForm, RecordForm, WithdrawForm, text_body, text_title
+from consent.links import consent_link_create, consent_link_email, consent_link_message, link_url, qr_data_uri
 from consent.models import ConsentLink, CurrentConsent, Purpose, Status
 from consent.selectors import applicable_texts, consent_history, needs_representative
 from consent.services import consent_answers_record, consent_withdraw
@@ -118,32 +118,69 @@ def withdraw(request, code):
 
 @require_http_methods(["GET", "POST"])
 def link(request, code):
-    """A personal link for the young person: shown once as a QR code and/or e-mailed."""
+    """ "Link maken": the coach shows the link (QR code and address, to read out or send
+    themselves) or sends it by e-mail after a preview of the message. Under 16 the link is for
+    a parent or guardian; the young person's own link is never offered then."""
     student = get_student_for(request, code, Perm.CONSENT)
-    form = LinkForm(request.POST if request.method == "POST" else None, initial={"send_email": bool(student.email)})
-    if request.method == "POST" and form.is_valid():
+    for_representative = needs_representative(student, timezone.localdate())
+    form = LinkForm(
+        request.POST if request.method == "POST" else None, student=student, for_representative=for_representative
+    )
+    context = {
+        "student": student,
+        "form": form,
+        "days": settings.KWINT_CONSENT_LINK_DAYS,
+        "for_representative": for_representative,
+    }
+    template = "parent_link" if for_representative else "link"
+    if request.method == "POST" and "edit" not in request.POST and form.is_valid():
+        sending = form.cleaned_data["delivery"] == SEND
+        if sending and "confirm" not in request.POST:
+            # The preview: the message exactly as it will go, with a stand-in for the link
+            # (made only when the coach sends, so an abandoned preview leaves no live link).
+            subject, text, _html = consent_link_message(
+                student=student,
+                url=_("[de persoonlijke link]"),
+                template=template,
+                representative_name=form.who.get("representative_name", ""),
+            )
+            return render(
+                request,
+                "consent/link_preview.html",
+                {**context, "subject": subject, "text": text, "to": form.recipient},
+            )
         try:
             new_link, token = consent_link_create(
-                student=student, kind=ConsentLink.Kind.ANSWER, created_by=request.user
+                student=student, kind=ConsentLink.Kind.ANSWER, created_by=request.user, **form.who
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            sent = form.cleaned_data["send_email"] and consent_link_email(
-                student=student, kind=ConsentLink.Kind.ANSWER, token=token
-            )
             url = link_url(ConsentLink.Kind.ANSWER, token)
+            sent = sending and consent_link_email(
+                student=student,
+                kind=ConsentLink.Kind.ANSWER,
+                token=token,
+                template=template,
+                to=form.recipient,
+                representative_name=form.who.get("representative_name", ""),
+            )
             # Rendered, not redirected: the token exists only in this response (its hash is stored).
             response = render(
                 request,
                 "consent/link_created.html",
-                {"student": student, "url": url, "qr": qr_data_uri(url), "sent": sent, "link": new_link},
+                {
+                    **context,
+                    "url": "" if sent else url,
+                    "qr": "" if sent else qr_data_uri(url),
+                    "sent": sent,
+                    "to": form.recipient,
+                    "link": new_link,
+                },
             )
             response["Cache-Control"] = "no-store"
             return response
-    return render(
-        request, "consent/link.html", {"student": student, "form": form, "days": settings.KWINT_CONSENT_LINK_DAYS}
-    )
+    return render(request, "consent/link.html", context)
 
 
 @require_GET

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "students",
     "consent",
     "coaching",
+    "checkins",
     "privacy",
     "dashboards",
 ]
@@ -347,6 +348,9 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 KWINT_RETENTION_DAYS_AFTER_CLOSE = env.int("KWINT_RETENTION_DAYS_AFTER_CLOSE", default=365)
 KWINT_RETENTION_DAYS_AFTER_WITHDRAWAL = env.int("KWINT_RETENTION_DAYS_AFTER_WITHDRAWAL", default=30)
 KWINT_RETENTION_DAYS_WITHOUT_CONSENT = env.int("KWINT_RETENTION_DAYS_WITHOUT_CONSENT", default=365)
+# No record is erased before its erasure date has been shown (on the record, in the erasure
+# preview) for this many days: a new or earlier date is never sooner than this from today.
+KWINT_ERASURE_NOTICE_DAYS = env.int("KWINT_ERASURE_NOTICE_DAYS", default=30)
 # How long a digital consent link stays valid.
 KWINT_CONSENT_LINK_DAYS = env.int("KWINT_CONSENT_LINK_DAYS", default=14)
 # Escalation to the coordinator after a check-in is overdue this many days.
@@ -369,6 +373,23 @@ if not 0 < EMAIL_TIMEOUT * 10 <= KWINT_REMINDER_CLAIM_SECONDS:
     raise ImproperlyConfigured(
         f"Refusing to start: EMAIL_TIMEOUT ({EMAIL_TIMEOUT:g} s) must be more than 0 and at most a tenth of "
         f"KWINT_REMINDER_CLAIM_SECONDS ({KWINT_REMINDER_CLAIM_SECONDS} s), or a reminder could be sent twice."
+    )
+
+# The young person's self check-in (checkins app): how long a link stays valid, and the SMS
+# provider. "console" prints messages (demo, development); "messagebird" sends through
+# MessageBird's REST API with the access key, and checks the signature of delivery reports
+# with the signing key (both from the MessageBird dashboard).
+KWINT_CHECKIN_LINK_DAYS = env.int("KWINT_CHECKIN_LINK_DAYS", default=30)
+KWINT_SMS_BACKEND = env.str("KWINT_SMS_BACKEND", default="console")
+if KWINT_SMS_BACKEND not in {"console", "messagebird"}:
+    raise ImproperlyConfigured(f"KWINT_SMS_BACKEND must be console or messagebird, not {KWINT_SMS_BACKEND!r}")
+KWINT_SMS_ORIGINATOR = env.str("KWINT_SMS_ORIGINATOR", default="Kwint")
+KWINT_SMS_MESSAGEBIRD_URL = env.str("KWINT_SMS_MESSAGEBIRD_URL", default="https://rest.messagebird.com").rstrip("/")
+KWINT_SMS_MESSAGEBIRD_ACCESS_KEY = env.str("KWINT_SMS_MESSAGEBIRD_ACCESS_KEY", default="")
+KWINT_SMS_MESSAGEBIRD_SIGNING_KEY = env.str("KWINT_SMS_MESSAGEBIRD_SIGNING_KEY", default="")
+if KWINT_SMS_BACKEND == "messagebird" and not (KWINT_SMS_MESSAGEBIRD_ACCESS_KEY and KWINT_SMS_MESSAGEBIRD_SIGNING_KEY):
+    raise ImproperlyConfigured(
+        "KWINT_SMS_BACKEND=messagebird needs KWINT_SMS_MESSAGEBIRD_ACCESS_KEY and KWINT_SMS_MESSAGEBIRD_SIGNING_KEY."
     )
 
 # Request size. Uploads (the school's yearly list) up to KWINT_MAX_UPLOAD_MB; any request body

@@ -24,5 +24,7 @@ urlpatterns = [
     path("coaching/", include("coaching.urls")),
     path("regio/", include("dashboards.urls")),
     path("privacy/", include("privacy.urls")),
+    # The young person's self check-in (short public paths under /c/) and the coach's side.
+    path("", include("checkins.urls")),
     path("django-beheer/", admin.site.urls),
 ]

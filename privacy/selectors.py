@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -14,9 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
 from audit.models import AccessLogEntry
+from coaching.services.trajectories import REOPENED
 from kwint.lib.dates import short_date, short_datetime
-from privacy.services import related_models_of_student
-from students.access import students_visible_to
+from privacy.services import HOLD_LIFTED, HOLD_PLACED, related_models_of_student
+from students.access import students_in_erasure_care_of, students_visible_to
 from students.models import Student, SupportNeed, TimelineEvent
 from students.timeline import render as timeline_render
 
@@ -73,21 +75,36 @@ def student_access_entries(student: Student) -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.filter(student_code=student.code).order_by("-at", "-id")
 
 
-def erasure_due(membership: Membership, *, days: int = 30) -> QuerySet[Student]:
-    """Students this membership sees whose erasure date falls within `days` from today."""
-    until = timezone.localdate() + dt.timedelta(days=days)
+PREVIEW_ROLES = (*SEARCH_ROLES, Role.BEHEERDER)
+
+
+def preview_days() -> int:
+    """The preview covers the notice period: every date is in it for as long as it is announced."""
+    return settings.KWINT_ERASURE_NOTICE_DAYS
+
+
+def erasure_due(membership: Membership, *, days: int | None = None) -> QuerySet[Student]:
+    """Students whose erasure date falls within `days` from today, and those on a legal hold:
+    for coordinators the students they see, for the beheerder the records of the organisations
+    they manage (students.access.students_in_erasure_care_of)."""
+    until = timezone.localdate() + dt.timedelta(days=preview_days() if days is None else days)
+    if membership.role == Role.BEHEERDER:
+        students = students_in_erasure_care_of(membership)
+    else:
+        students = students_visible_to(membership)
     return (
-        students_visible_to(membership)
-        .filter(erase_after__isnull=False, erase_after__lte=until)
+        students.filter(Q(erase_after__isnull=False, erase_after__lte=until) | Q(legal_hold_at__isnull=False))
         .select_related("school", "guiding_organisation")
         .order_by("erase_after", "last_name")
     )
 
 
-def erasure_due_elsewhere_count(membership: Membership, *, days: int = 30) -> int:
+def erasure_due_elsewhere_count(membership: Membership, *, days: int | None = None) -> int:
     """Records of the membership's own organisation (as school or as guide) due for erasure that
     the membership cannot open itself (e.g. consent withdrawn): a count only, no identity."""
-    until = timezone.localdate() + dt.timedelta(days=days)
+    if membership.role == Role.BEHEERDER:
+        return 0
+    until = timezone.localdate() + dt.timedelta(days=preview_days() if days is None else days)
     org = membership.organisation
     return (
         Student.objects.active()
@@ -119,6 +136,8 @@ LOG_DETAILS = {
     "correctieverzoek": gettext_lazy("correctieverzoek"),
     "correctieverzoek vastgelegd": gettext_lazy("correctieverzoek vastgelegd"),
     "wisverzoek": gettext_lazy("wisverzoek"),
+    "wislijst": gettext_lazy("lijst van wat binnenkort wordt gewist"),
+    "bewaarplicht": gettext_lazy("bewaarplicht bekeken"),
     "wisverzoek geweigerd: wettelijke bewaarplicht": gettext_lazy("wisverzoek geweigerd: wettelijke bewaarplicht"),
     "uitnodiging verstuurd": gettext_lazy("uitnodiging verstuurd"),
     "geactiveerd": gettext_lazy("geactiveerd"),
@@ -127,6 +146,14 @@ LOG_DETAILS = {
     "nieuwe herstelcodes": gettext_lazy("nieuwe herstelcodes"),
     "hersteld": gettext_lazy("hersteld"),
     "beëindigd": gettext_lazy("beëindigd"),
+}
+
+
+# Stored as "<code>: <free text>" (the reason someone typed): the code is translated.
+LOG_DETAIL_PREFIXES = {
+    HOLD_PLACED: gettext_lazy("bewaarplicht vastgelegd"),
+    HOLD_LIFTED: gettext_lazy("bewaarplicht opgeheven"),
+    REOPENED: gettext_lazy("traject heropend"),
 }
 
 
@@ -157,6 +184,9 @@ def log_detail_label(detail: str, action: str = "") -> str:
     """A stored detail as words in the reader's language; a form that was only opened says so."""
     if action == "view" and detail in _OPENED:
         return str(_OPENED[detail])
+    prefix, sep, rest = detail.partition(": ")
+    if sep and prefix in LOG_DETAIL_PREFIXES:
+        return f"{LOG_DETAIL_PREFIXES[prefix]}: {rest}"
     return str(LOG_DETAILS.get(detail, detail))
 
 

@@ -21,6 +21,7 @@ from audit.models import Action
 from audit.services import access_log
 from coaching.models import CheckIn, CloseReason, Trajectory
 from students.models import Outcome, Student, TimelineEvent
+from students.retention import notice_days
 from students.services import timeline_add
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ STUDENT_BLANKS: dict[str, object] = {
     "class_name": "",
     "location": "",
     "coach": None,
+    "legal_hold_reason": "",
 }
 
 # How deep the walk follows relations (Student <- Trajectory <- Contact is depth 2).
@@ -125,7 +127,7 @@ def student_erase(*, student_id: int, actor=None, request=None, reason: str) -> 
     """Pseudonymise one student and everything written about them. Returns False when the row
     is gone or already erased (safe to run twice). Logs one ERASE entry without personal data."""
     student = Student.objects.select_for_update().filter(pk=student_id).first()
-    if student is None or student.erased_at is not None:
+    if student is None or student.erased_at is not None or student.legal_hold_at is not None:
         return False
     for name, value in STUDENT_BLANKS.items():
         setattr(student, name, value)
@@ -158,6 +160,14 @@ def student_erase(*, student_id: int, actor=None, request=None, reason: str) -> 
 
 def erasure_refusal(student: Student) -> str:
     """Why a request to erase must be refused now, in Dutch; empty when it may go ahead."""
+    if student.legal_hold_at is not None:
+        return str(
+            _(
+                "Er geldt een wettelijke bewaarplicht voor dit dossier (bijvoorbeeld een lopende klacht of "
+                "rechtszaak): het wordt niet gewist tot de functioneel beheerder die opheft. Reden: %(reason)s"
+            )
+            % {"reason": student.legal_hold_reason}
+        )
     if student.outcome == Outcome.STUDYING:
         return str(
             _(
@@ -188,3 +198,42 @@ def correction_request_record(*, student: Student, request, what: str) -> None:
         actor=request.user,
     )
     access_log(request=request, action=Action.CHANGE, student=student, detail="correctieverzoek vastgelegd")
+
+
+HOLD_PLACED = "bewaarplicht vastgelegd"
+HOLD_LIFTED = "bewaarplicht opgeheven"
+
+
+@transaction.atomic
+def legal_hold_place(*, student: Student, reason: str, request) -> None:
+    """Keep a record from erasure (a complaint, a court case): the nightly sweep and an erasure
+    request pass it by until the hold is lifted. The access log keeps who, when and why."""
+    student = Student.objects.select_for_update().get(pk=student.pk, erased_at__isnull=True)
+    if student.legal_hold_at is not None:
+        return
+    student.legal_hold_reason = reason.strip()
+    student.legal_hold_at = timezone.now()
+    student.save(update_fields=["legal_hold_reason", "legal_hold_at", "updated_at"])
+    timeline_add(student=student, event="legal_hold_placed", actor=request.user)
+    access_log(request=request, action=Action.CHANGE, student=student, detail=f"{HOLD_PLACED}: {reason.strip()}")
+
+
+@transaction.atomic
+def legal_hold_lift(*, student: Student, reason: str, request, today: dt.date | None = None) -> dt.date | None:
+    """Lift a hold. A date that passed while the record was held moves to a full notice period
+    from today: the record is never erased the night after its hold is lifted. Returns the date."""
+    student = Student.objects.select_for_update().get(pk=student.pk, erased_at__isnull=True)
+    if student.legal_hold_at is None:
+        return student.erase_after
+    today = today or timezone.localdate()
+    student.legal_hold_reason = ""
+    student.legal_hold_at = None
+    fields = ["legal_hold_reason", "legal_hold_at", "updated_at"]
+    if student.erase_after is not None and student.erase_after < today + notice_days():
+        student.erase_after = today + notice_days()
+        student.erase_noticed_on = today
+        fields += ["erase_after", "erase_noticed_on"]
+    student.save(update_fields=fields)
+    timeline_add(student=student, event="legal_hold_lifted", actor=request.user)
+    access_log(request=request, action=Action.CHANGE, student=student, detail=f"{HOLD_LIFTED}: {reason.strip()}")
+    return student.erase_after

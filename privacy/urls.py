@@ -12,4 +12,5 @@ urlpatterns = [
     path("jongeren/<uuid:code>/inzage.json", views.inzage_json, name="inzage_json"),
     path("jongeren/<uuid:code>/correctie/", views.correction_request, name="correction"),
     path("jongeren/<uuid:code>/wissen/", views.erasure_request_view, name="erase"),
+    path("jongeren/<uuid:code>/bewaren/", views.legal_hold, name="hold"),
 ]

@@ -18,13 +18,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import Role
 from audit.models import Action, Result
 from audit.services import access_log
 from kwint.lib.access import role_required
+from kwint.lib.dates import long_date
 from privacy import selectors
-from privacy.services import ErasureRefused, correction_request_record, erasure_refusal, erasure_request
-from students.access import Perm, get_student_for
-from students.retention import student_retention
+from privacy.services import (
+    ErasureRefused,
+    correction_request_record,
+    erasure_refusal,
+    erasure_request,
+    legal_hold_lift,
+    legal_hold_place,
+)
+from students.access import Perm, get_student_for, students_in_erasure_care_of
+from students.retention import Retention
 
 PAGE_SIZE = 50
 
@@ -92,7 +101,12 @@ def inzage(request, code):
     return render(
         request,
         "privacy/inzage.html",
-        {"student": student, "sections": sections, "retention": student_retention(student), "now": timezone.now()},
+        {
+            "student": student,
+            "sections": sections,
+            "retention": Retention(student.erase_after, student.erase_reason),
+            "now": timezone.now(),
+        },
     )
 
 
@@ -195,17 +209,62 @@ def erasure_request_view(request, code):
 
 
 @require_GET
-@role_required(*selectors.SEARCH_ROLES)
+@role_required(*selectors.PREVIEW_ROLES)
 def erasure_preview(request):
-    """What will be erased in the next 30 days, for the responsible coordinator."""
+    """What will be erased within the notice period, and what a legal hold keeps: for the
+    responsible coordinator, and for the functioneel beheerder (who may place a hold)."""
     due = selectors.erasure_due(request.membership)
     page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    # The list names young people: who looked at it is kept (one entry per page shown).
+    access_log(request=request, action=Action.VIEW, object_type="erasure_preview", detail="wislijst")
     return render(
         request,
         "privacy/erasure_preview.html",
         {
             "page": page,
             "elsewhere": selectors.erasure_due_elsewhere_count(request.membership),
-            "days": 30,
+            "days": selectors.preview_days(),
+            "may_hold": request.membership.role == Role.BEHEERDER,
         },
     )
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden"),
+        min_length=5,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld: een lopende klacht of rechtszaak. Komt in het toegangslog."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.BEHEERDER)
+def legal_hold(request, code):
+    """Place or lift a legal hold on a record in the erasure preview (beheerder only). The
+    beheerder's door is students_in_erasure_care_of: name, school and date, never the record."""
+    student = students_in_erasure_care_of(request.membership).select_related("school").filter(code=code).first()
+    if student is None:
+        access_log(
+            request=request, action=Action.CHANGE, result=Result.NOT_FOUND, object_type="student", object_code=str(code)
+        )
+        raise Http404
+    form = HoldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        if student.legal_hold_at is None:
+            legal_hold_place(student=student, reason=reason, request=request)
+            messages.success(request, _("Bewaarplicht vastgelegd: dit dossier wordt niet gewist."))
+        else:
+            day = legal_hold_lift(student=student, reason=reason, request=request)
+            messages.success(
+                request,
+                _("Bewaarplicht opgeheven. Wisdatum: %(day)s.") % {"day": long_date(day)}
+                if day
+                else _("Bewaarplicht opgeheven."),
+            )
+        return redirect("privacy:erasure_preview")
+    if request.method == "GET":
+        access_log(request=request, action=Action.VIEW, student=student, detail="bewaarplicht")
+    return render(request, "privacy/hold.html", {"student": student, "form": form})

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Organisation, Role
+from accounts.selectors import organisations_managed_by
 from audit.models import Action, Result
 from audit.services import access_log
 from students.models import CurrentConsent, Handover, Purpose, Status, Student, StudentShare
@@ -126,6 +127,20 @@ def students_consent_scope(membership: Membership | None) -> QuerySet[Student]:
     if role == Role.COACH:
         return students.filter(guiding_organisation=org, coach=membership.user)
     return students.none()
+
+
+def students_in_erasure_care_of(membership: Membership | None) -> QuerySet[Student]:
+    """The functioneel beheerder's narrow window for the erasure preview and the legal hold: the
+    records of the organisations they manage (as school or as guide) that carry an erasure date
+    or a hold. Never the record itself: the beheerder sees name, school and date, nothing more."""
+    if membership is None or not membership.is_active or membership.role != Role.BEHEERDER:
+        return Student.objects.none()
+    orgs = organisations_managed_by(membership).values("pk")
+    return (
+        Student.objects.active()
+        .filter(Q(school__in=orgs) | Q(guiding_organisation__in=orgs))
+        .filter(Q(erase_after__isnull=False) | Q(legal_hold_at__isnull=False))
+    )
 
 
 def has_perm(membership: Membership | None, student: Student, perm: Perm) -> bool:

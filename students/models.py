@@ -30,6 +30,15 @@ class Outcome(models.TextChoices):
     LEFT = "left", _("Uitgestroomd zonder diploma")
 
 
+class EraseReason(models.TextChoices):
+    """Which retention rule set a record's erasure date (students.retention)."""
+
+    CLOSED = "closed", _("traject afgesloten")
+    TWO_YEARS = "two_years", _("twee jaar na het diploma")
+    WITHDRAWN = "withdrawn", _("toestemming ingetrokken")
+    NO_CONSENT = "no_consent", _("school verlaten zonder toestemming voor overdracht")
+
+
 class SupportNeed(models.TextChoices):
     """Coarse signals only (AVG art. 9): never free-text diagnoses."""
 
@@ -170,7 +179,14 @@ class Student(models.Model):
     )
 
     # Retention (AVG): when the record is due for erasure, and when it was erased.
-    erase_after = models.DateField(_("wissen na"), null=True, blank=True)
+    erase_after = models.DateField(_("wisdatum"), null=True, blank=True)
+    # Which rule set the date (students.retention.REASON_*), and since when the date in force
+    # has been shown: nothing is erased before it was shown for KWINT_ERASURE_NOTICE_DAYS.
+    erase_reason = models.CharField(_("reden wisdatum"), max_length=20, choices=EraseReason.choices, blank=True)
+    erase_noticed_on = models.DateField(_("wisdatum getoond sinds"), null=True, blank=True)
+    # A legal hold (e.g. a court case or a complaint): the record is not erased while it holds.
+    legal_hold_reason = models.CharField(_("reden bewaren"), max_length=300, blank=True)
+    legal_hold_at = models.DateTimeField(_("bewaard sinds"), null=True, blank=True)
     erased_at = models.DateTimeField(_("gewist op"), null=True, blank=True)
 
     # Names and student number folded (no accents, lower case) for search; kept by save() and

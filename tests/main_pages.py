@@ -80,6 +80,7 @@ def main_pages(world: DemoWorld) -> list[MainPage]:
         MainPage(PUBLIC, "login", reverse("login")),
         MainPage(PUBLIC, "consent-answer", reverse("consent:public_answer", args=[world.answer_token])),
         MainPage(PUBLIC, "consent-withdraw", reverse("consent:public_withdraw", args=[world.withdraw_token])),
+        MainPage(PUBLIC, "consent-new-link", reverse("consent:public_new_link")),
         MainPage("coach@kwint.demo", "caseload", reverse("coaching:caseload")),
         MainPage("coach@kwint.demo", "student", reverse("students:detail", args=[coached])),
         MainPage("coach@kwint.demo", "contact-form", reverse("coaching:contact_new", args=[coached])),

@@ -18,7 +18,7 @@ PUBLIC = {
     "password_reset_complete",
     "invite_accept",
 }
-PUBLIC_PREFIXES = ("consent:public",)
+PUBLIC_PREFIXES = ("consent:public", "checkins:public")
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):

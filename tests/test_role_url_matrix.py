@@ -173,6 +173,13 @@ EXPECTED.update(
         "consent:public_answer": row(404),
         "consent:public_withdraw": row(404),
         "consent:public_done": row(200),
+        "consent:public_new_link": row(200),
+        "consent:public_new_link_sent": row(200),
+        # --- the young person's self check-in -------------------------------------------------
+        "checkins:public_start": row(404),
+        "checkins:public_details": row(404),
+        "checkins:public_contact": row(404),
+        "checkins:public_done": row(200),
         # --- coaching ---------------------------------------------------------------------------
         "coaching:caseload": row(403, school_coach=200, coach=200, stagiair=200, outsider_coach=200),
         "coaching:team": row(
@@ -183,6 +190,9 @@ EXPECTED.update(
         "coaching:checkin_add": ALL_405,
         "coaching:plan_switch": ALL_405,
         "coaching:close": on_student(coach=200, coordinator=200),
+        # Only a coordinator, and only a closed trajectory (the world's is open: 404; the page
+        # itself is covered in tests/security/test_erasure_notice.py).
+        "coaching:reopen": on_student(coordinator=404, gemeente_coordinator=404),
         "coaching:assign": ALL_405,
         "coaching:share": ALL_405,
         # Only the author edits a contact note (then it freezes).
@@ -209,8 +219,16 @@ EXPECTED.update(
             403, zorg=200, coordinator=200, gemeente_coordinator=200, outsider_zorg=200, outsider_coordinator=200
         ),
         "privacy:erasure_preview": row(
-            403, zorg=200, coordinator=200, gemeente_coordinator=200, outsider_zorg=200, outsider_coordinator=200
+            403,
+            zorg=200,
+            coordinator=200,
+            gemeente_coordinator=200,
+            outsider_zorg=200,
+            outsider_coordinator=200,
+            beheerder=200,
         ),
+        # The beheerder's door is the erasure preview: the world's student has no date (404).
+        "privacy:hold": row(403, beheerder=404),
         **{
             f"privacy:{name}": on_student(zorg=200, coordinator=200)
             for name in ("student_log", "inzage", "inzage_json", "correction", "erase")

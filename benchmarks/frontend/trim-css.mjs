@@ -22,6 +22,21 @@ if (!input || !output || content.length === 0) {
 const [result] = await new PurgeCSS().purge({
   content,
   css: [input],
+  // The grid and the utility classes stay whole: they are what a template change adds most
+  // often, and keeping them all costs a few KB over the wire (brotli) against a missing style on
+  // a page whose author forgot `make css`; so do form controls, buttons, tables, badges and
+  // alerts. Other components (cards, navs, pagination, ...) are kept only when used.
+  safelist: {
+    standard: [
+      /^(container|row|col|row-cols|offset|g|gx|gy)(-|$)/,
+      /^-?[mp][trblxyse]?-/,
+      /^(d|flex|justify-content|align-items|align-self|align-content|gap|order|float)-/,
+      /^(text|fw|fs|fst|lh|font|w|h|mw|mh|bg|border|rounded|opacity|overflow|position|top|bottom|start|end|shadow|z|link|vstack|hstack|vr|user-select|pe)(-|$)/,
+      /^(visually-hidden|visually-hidden-focusable|text-truncate|clearfix|small|lead|mark|initialism)$/,
+      // The parts of forms, buttons, tables, badges and alerts come and go with every form.
+      /^(btn|form|input-group|table|badge|alert|valid|invalid|is-valid|is-invalid|was-validated)(-|$)/,
+    ],
+  },
   keyframes: true,
   fontFace: true,
 });

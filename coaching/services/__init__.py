@@ -7,7 +7,13 @@ and the notes are personal data). Callers import from `coaching.services`.
 """
 
 from coaching.selectors import open_trajectory
-from coaching.services.contacts import contact_edit, contact_edit_window, contact_is_editable, contact_log
+from coaching.services.contacts import (
+    CLOSED_MESSAGE,
+    contact_edit,
+    contact_edit_window,
+    contact_is_editable,
+    contact_log,
+)
 from coaching.services.plans import _default_plan, followup_plans_ensure
 from coaching.services.schedule import (
     COMPLETE_AHEAD_DAYS,
@@ -25,11 +31,13 @@ from coaching.services.trajectories import (
     trajectories_close_after_withdrawal,
     trajectory_assign,
     trajectory_close,
+    trajectory_reopen,
     trajectory_start,
     trajectory_switch_plan,
 )
 
 __all__ = [
+    "CLOSED_MESSAGE",
     "COMPLETE_AHEAD_DAYS",
     "_default_plan",
     "_today",
@@ -51,6 +59,7 @@ __all__ = [
     "trajectories_close_after_withdrawal",
     "trajectory_assign",
     "trajectory_close",
+    "trajectory_reopen",
     "trajectory_start",
     "trajectory_switch_plan",
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coaching.models import (
     CheckIn,
@@ -24,6 +25,11 @@ from students.models import Student
 from students.selectors import contact_declined_at
 from students.services import timeline_add
 from students.validators import NOTE_MAX_LENGTH, note_too_long_message
+
+CLOSED_MESSAGE = gettext_lazy(
+    "Het traject van deze jongere is afgesloten: er kan geen contact meer worden vastgelegd. Een coördinator "
+    "kan het traject heropenen."
+)
 
 
 def contact_edit_window() -> dt.timedelta:
@@ -75,6 +81,9 @@ def contact_log(
         )
     with transaction.atomic():
         trajectory = Trajectory.objects.select_for_update().filter(student=student, closed_at__isnull=True).first()
+        if trajectory is None and Trajectory.objects.filter(student=student).exists():
+            # A closed trajectory reads as closed: contacts come after a coordinator reopens it.
+            raise ValidationError(CLOSED_MESSAGE)
         checkin = due_checkin(trajectory, timezone.localdate(at)) if reached else None
         if checkin is not None and checkin.is_measurement and not situation:
             raise ValidationError(

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from audit.models import Action
+from audit.services import access_log
 from coaching.models import (
     CheckIn,
     CloseReason,
@@ -22,8 +24,12 @@ from coaching.services.schedule import _today, diploma_date_of, schedule_regener
 from coaching.services.situations import situation_record
 from students.access import purpose_for_organisation
 from students.models import Student
+from students.retention import retention_update
 from students.selectors import has_consent
 from students.services import timeline_add
+
+# The access-log detail of a reopening: "traject heropend: <reason>" (privacy translates the code).
+REOPENED = "traject heropend"
 
 
 @transaction.atomic
@@ -107,7 +113,41 @@ def trajectory_close(*, trajectory: Trajectory, reason: str, situation: dict, ac
     trajectory.closed_by = actor
     trajectory.save(update_fields=["closed_at", "close_reason", "final_situation", "closed_by"])
     trajectory.checkins.filter(status=CheckIn.Status.PLANNED).update(status=CheckIn.Status.CANCELLED)
-    timeline_add(student=trajectory.student, event="trajectory_closed", data={"reason": reason}, actor=actor)
+    # The erasure date is set now, not by the nightly sweep: the record shows it at once.
+    retention = retention_update(trajectory.student)
+    timeline_add(
+        student=trajectory.student,
+        event="trajectory_closed",
+        data={"reason": reason, "erase_after": retention.erase_after.isoformat() if retention.erase_after else ""},
+        actor=actor,
+    )
+    return trajectory
+
+
+@transaction.atomic
+def trajectory_reopen(*, trajectory: Trajectory, reason: str, request) -> Trajectory:
+    """A coordinator reopens a closed trajectory (closed by mistake, the young person came back).
+    The schedule from today is generated again and the erasure date is cleared or recomputed.
+    The reason (free text) goes to the access log, not to the timeline."""
+    trajectory = Trajectory.objects.select_for_update().select_related("student", "plan").get(pk=trajectory.pk)
+    if trajectory.is_open:
+        raise ValidationError(_("Dit traject is al open."))
+    if Trajectory.objects.filter(student=trajectory.student, closed_at__isnull=True).exists():
+        raise ValidationError(_("Deze jongere heeft al een open traject."))
+    trajectory.closed_at = None
+    trajectory.close_reason = ""
+    trajectory.closed_by = None
+    trajectory.final_situation = None
+    trajectory.save(update_fields=["closed_at", "close_reason", "closed_by", "final_situation"])
+    schedule_regenerate(trajectory=trajectory)
+    retention = retention_update(trajectory.student)
+    timeline_add(
+        student=trajectory.student,
+        event="trajectory_reopened",
+        data={"erase_after": retention.erase_after.isoformat() if retention.erase_after else ""},
+        actor=request.user,
+    )
+    access_log(request=request, action=Action.CHANGE, student=trajectory.student, detail=f"{REOPENED}: {reason}")
     return trajectory
 
 

@@ -7,12 +7,14 @@ from django.utils import timezone
 
 from accounts.models import Role
 from coaching.forms import CheckInDateForm
-from coaching.models import SupportAction
+from coaching.models import CheckIn, SupportAction
 from coaching.selectors import plans_for, stagiairs_of, student_coaching
 from coaching.services import contact_is_editable
 from students.access import Perm, has_perm
 
 register = template.Library()
+
+SCHEDULE_OPEN_UP_TO = 8
 
 
 @register.inclusion_tag("coaching/_panel.html", takes_context=True)
@@ -33,8 +35,12 @@ def coaching_panel(context, student):
         has_perm(membership, student, Perm.ASSIGN)
         or (membership.role == Role.COACH and student.coach_id == membership.user_id)
     )
+    schedule = data["schedule"]
     return {
         **data,
+        # The whole plan folds away once it is longer than a screenful.
+        "schedule_open": len(schedule) <= SCHEDULE_OPEN_UP_TO,
+        "schedule_counts": {status: sum(1 for c in schedule if c.status == status) for status in CheckIn.Status.values},
         "student": student,
         "request": request,
         "csrf_token": context.get("csrf_token"),
@@ -42,6 +48,15 @@ def coaching_panel(context, student):
         "can_log": can_log,
         "is_open": is_open,
         "can_close": can_log and is_open and membership.role != Role.STAGIAIR,
+        # A closed trajectory reads as closed: no contact actions, a coordinator may reopen it.
+        "can_act": can_log and (is_open or trajectory is None),
+        "can_reopen": (
+            trajectory is not None
+            and not is_open
+            and membership is not None
+            and membership.role == Role.COORDINATOR
+            and trajectory.organisation_id == membership.organisation_id
+        ),
         "can_assign": has_perm(membership, student, Perm.ASSIGN),
         "plans": plans_for(trajectory.organisation) if can_log and is_open else [],
         "stagiairs": list(stagiairs_of(membership.organisation)) if may_share else [],

@@ -6,6 +6,7 @@ from django import template
 from accounts.models import Role
 from privacy.selectors import log_detail_label, log_object_label
 from students.access import Perm, has_perm
+from students.retention import reason_rule
 
 register = template.Library()
 
@@ -14,7 +15,11 @@ register = template.Library()
 def privacy_panel(context, student):
     request = context.get("request")
     membership = getattr(request, "membership", None)
-    return {"student": student, "may_act": has_perm(membership, student, Perm.PRIVACY)}
+    return {
+        "student": student,
+        "may_act": has_perm(membership, student, Perm.PRIVACY),
+        "rule": reason_rule(student.erase_reason),
+    }
 
 
 @register.filter

@@ -74,10 +74,10 @@ def test_answering_records_digital_answers_once_and_offers_a_withdraw_link(
     done = client.get(response["Location"]).content.decode()
     assert "/toestemming/j/" in done and "/intrekken/" in done
     assert len(mail.outbox) == 1 and "/intrekken/" in mail.outbox[0].body
-    # Second use: the friendly page, nothing changes.
-    again = client.post(answer_url(token), ALL_GIVEN)
-    assert again.status_code == 404
-    assert "Deze link werkt niet (meer)" in again.content.decode()
+    # Second use: the link still works (change one's mind at any moment); the same answers
+    # again record nothing new.
+    again = client.post(answer_url(token), ALL_GIVEN | {"answer_research": "refused"})
+    assert again.status_code == 302
     assert records.count() == 4
 
 
@@ -96,20 +96,14 @@ def _expired(youth):
     return token
 
 
-def _used(youth):
-    link, token = consent_link_create(student=youth, kind=ConsentLink.Kind.ANSWER)
-    ConsentLink.objects.filter(pk=link.pk).update(used_at=timezone.now())
-    return token
-
-
 def _tampered(youth):
     _, token = consent_link_create(student=youth, kind=ConsentLink.Kind.ANSWER)
     return token[:-2] + ("AA" if not token.endswith("AA") else "BB")
 
 
-def _withdraw_token_on_answer_page(youth):
-    give_consent(youth)
-    _, token = consent_link_create(student=youth, kind=ConsentLink.Kind.WITHDRAW)
+def _erased(youth):
+    _, token = consent_link_create(student=youth, kind=ConsentLink.Kind.ANSWER)
+    type(youth).objects.filter(pk=youth.pk).update(erased_at=timezone.now())
     return token
 
 
@@ -120,7 +114,7 @@ def _page(response) -> str:
     return re.sub(r'name="next" value="[^"]+"', "", html)
 
 
-@pytest.mark.parametrize("make_token", [_expired, _used, _tampered, _withdraw_token_on_answer_page])
+@pytest.mark.parametrize("make_token", [_expired, _tampered, _erased])
 def test_bad_links_all_get_the_same_friendly_page_and_change_nothing(client, youth, make_token):
     token = make_token(youth)
     before = ConsentRecord.objects.count()
@@ -154,9 +148,10 @@ def test_withdrawing_by_link_takes_effect_at_once(client, cast, youth):
     assert youth not in students_visible_to(cast.coach)
     current = CurrentConsent.objects.get(student=youth, purpose=Purpose.SHARING)
     assert (current.status, current.record.method) == (Status.WITHDRAWN, ConsentRecord.Method.DIGITAL)
-    # Research is still given, so the link still works for that; then it is used up.
+    # Research is still given, so the link still works for that; and after that too (to give
+    # consent again: see test_link_lifetime).
     assert client.post(url, {"purposes": ["research"]}).status_code == 302
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 200
 
 
 def test_a_withdraw_link_cannot_withdraw_what_was_not_given(client, youth):

@@ -63,6 +63,9 @@ DUE_VISIBLE = {
     "gemeente_coordinator": {"Begeleid"},
     "outsider_zorg": {"Elders"},
     "outsider_coordinator": set(),
+    # The beheerder of IJssel-Vecht: the records of the region's organisations that carry a date
+    # (name, school and date only: the beheerder cannot open them).
+    "beheerder": {"Begeleid", "Zondertoestemming"},
 }
 
 
@@ -85,4 +88,12 @@ def test_the_erasure_preview_shows_exactly_the_roles_students(login, cast, world
 def test_other_roles_see_no_log_and_no_preview(login, cast, world, role):
     client = login(getattr(cast, role))
     assert client.get(reverse("privacy:log")).status_code == 403
-    assert client.get(reverse("privacy:erasure_preview")).status_code == 403
+    if role != "beheerder":  # the beheerder has the erasure preview (and the legal hold)
+        assert client.get(reverse("privacy:erasure_preview")).status_code == 403
+
+
+def test_the_beheerder_preview_does_not_link_to_the_records(login, cast, world):
+    html = login(cast.beheerder).get(reverse("privacy:erasure_preview")).content.decode()
+    for student in Student.objects.filter(last_name__in=["Begeleid", "Zondertoestemming"]):
+        assert f'href="{reverse("students:detail", args=[student.code])}"' not in html
+        assert reverse("privacy:hold", args=[student.code]) in html

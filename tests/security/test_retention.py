@@ -110,6 +110,13 @@ def due_student(cast, days):
         student=s, kind=TimelineEvent.Kind.CONTACT, summary="Gebeld met Özlem over haar stage", at=timezone.now()
     )
     timeline_add(student=s, event="correction_requested", data={"what": "Özlem heet voortaan Ozzy"})
+    # Her date came yesterday, and it has been shown for longer than the notice period.
+    today = timezone.localdate()
+    Student.objects.filter(pk=s.pk).update(
+        erase_after=today - dt.timedelta(days=1),
+        erase_reason=REASON_NO_CONSENT,
+        erase_noticed_on=today - dt.timedelta(days=40),
+    )
     return s
 
 

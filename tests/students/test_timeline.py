@@ -28,6 +28,7 @@ EXAMPLES = {
     "consent_answered": {"purpose": "sharing", "status": "given"},
     "consent_withdrawn": {"withdrawn": ["contact"], "erase_after": "2027-01-04"},
     "consent_link_created": {"kind": "answer"},
+    "consent_link_requested": {"sent": True},
     "consent_renewal_due": {"purposes": ["contact", "sharing"]},
     "plan_started": {"plan": {"nl": "Licht", "en": "Light"}, "end": "2028-07-01"},
     "plan_changed": {"plan": {"nl": "Intensief", "en": "Intensive"}},
@@ -37,10 +38,16 @@ EXAMPLES = {
     "situation_recorded": {"kind": "werk_uitkering", "measurement_month": 6},
     "support_added": {"kind": "cv", "status": "gepland"},
     "support_updated": {"kind": "cv", "status": "afgerond"},
-    "trajectory_closed": {"reason": "doel_bereikt"},
+    "trajectory_closed": {"reason": "doel_bereikt", "erase_after": "2027-12-05"},
+    "trajectory_reopened": {"erase_after": "2029-07-01"},
     "shared_with_stagiair": {"name": "Lotte Bakker"},
     "unshared_with_stagiair": {"name": "Lotte Bakker"},
     "correction_requested": {"what": "Postcode klopt niet"},
+    "legal_hold_placed": {},
+    "legal_hold_lifted": {},
+    "checkin_answered": {"activity": "work", "wants_contact": "whatsapp", "moment": "evening"},
+    "checkin_sent": {"channel": "sms", "kind": "first"},
+    "checkin_mode_changed": {"mode": "paused"},
 }
 # Events whose English and Dutch sentences may coincide (nothing but a name in them).
 SAME_IN_BOTH = set()

@@ -20,6 +20,7 @@ from coaching.demo import seed_coaching
 from consent.models import ConsentRecord, ConsentText, Purpose, Status
 from consent.services import consent_record
 from students.models import Handover, Leerweg, Outcome, Student, SupportNeed
+from students.retention import retention_refresh
 from students.services import timeline_add
 
 DEMO_PASSWORD = "kwint-demo-2026"
@@ -226,6 +227,9 @@ class Command(BaseCommand):
             created = self._students(options["students"], organisations, municipalities, users, texts)
             self._handover_states(organisations, users)
             seed_coaching()  # trajectories, contacts, situations for coached students (coaching.demo)
+            # Every record shows its erasure date from the start; each is a full notice period
+            # ahead at least, so the first night erases nothing (students.retention).
+            retention_refresh()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new students). Password: {DEMO_PASSWORD}"))
 
     def _regions(self):

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CheckinsConfig(AppConfig):
+    name = "checkins"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Check-in door de jongere"
+
+    def ready(self):
+        from checkins import timeline  # noqa: F401  (registers how check-in events read)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from checkins import public_views
+
+app_name = "checkins"
+
+urlpatterns = [
+    # The young person's pages: no login, names start with "public" (tests/test_anonymous.py).
+    # Short paths: the link goes out by SMS.
+    path("c/<str:token>/", public_views.public_start, name="public_start"),
+    path("c/<str:token>/meer/", public_views.public_details, name="public_details"),
+    path("c/<str:token>/contact/", public_views.public_contact, name="public_contact"),
+    path("c-klaar/", public_views.public_done, name="public_done"),
+]
