@@ -199,6 +199,8 @@ EXPECTED.update(
         "coaching:contact_edit": on_student(coach=200),
         "coaching:checkin_move": ALL_405,
         "coaching:support_update": ALL_405,
+        # The beheerder's list of reminders that were not sent (and why).
+        "coaching:outbox_unsent": BEHEER,
         # --- dashboards -------------------------------------------------------------------------
         "dashboards:region": row(403, coordinator=200, gemeente_coordinator=200, outsider_coordinator=200),
         # --- privacy ----------------------------------------------------------------------------
