@@ -129,7 +129,8 @@ def main() -> None:
         manage("collectstatic", "--noinput", "--verbosity=0", env=env)
         manage("migrate", "--noinput", "--verbosity=0", env=env)
         manage("seed_demo", env=env)
-    with gunicorn(env, app="benchmarks.proxy_wsgi:application") as base:
+    with gunicorn(env, app="benchmarks.proxy_wsgi:application") as server:
+        base = server.url
         with httpx.Client() as client:
             home = login(client, base, *args.login.split(":", 1))
             caseload = str(home.url)

@@ -197,8 +197,10 @@ def main() -> None:
     else:
         if not args.no_collectstatic:
             subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-        with gunicorn(env, args=extra) as base:
-            results = asyncio.run(run(base, team, args.duration, tuple(args.think), args.seed))
+        with gunicorn(env, args=extra) as server:
+            results = asyncio.run(run(server.url, team, args.duration, tuple(args.think), args.seed))
+            memory = server.memory_mb()
+        print(f"LOAD gunicorn workers' memory after the run: {', '.join(f'{m:.0f}' for m in memory)} MB", flush=True)
     print("\n".join(summary(results, args.duration, len(team), label)), flush=True)
 
 
