@@ -37,6 +37,9 @@ class Server(NamedTuple):
     url: str
     pid: int
 
+    def workers(self) -> list[int]:
+        return [pid for pid in _all_pids() if _stat(pid)[1] == self.pid]
+
     def memory_mb(self) -> list[float]:
         """Resident memory of each gunicorn worker process (Linux /proc), in MB."""
         sizes = []
@@ -49,6 +52,25 @@ class Server(NamedTuple):
             except (OSError, IndexError, ValueError):
                 continue
         return sorted(sizes)
+
+
+def _all_pids() -> list[int]:
+    return [int(path.name) for path in Path("/proc").iterdir() if path.name.isdigit()]
+
+
+def _stat(pid: int) -> list[int]:
+    """[state placeholder, ppid, utime, stime] of a process from /proc (zeros when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return [0, 0, 0, 0]
+    return [0, int(fields[1]), int(fields[11]), int(fields[12])]
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU each process has used so far, in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    return {pid: (_stat(pid)[2] + _stat(pid)[3]) / tick for pid in pids}
 
 
 @contextmanager
