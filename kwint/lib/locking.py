@@ -79,10 +79,17 @@ class VersionedFormMixin:
         names = self.version_fields if self.version_fields is not None else list(self.fields)
         return [n for n in names if n in self.fields and n not in (VERSION, BASE)]
 
+    def full_clean(self):
+        super().full_clean()
+        # The two hidden fields are bookkeeping, not data: callers pass cleaned_data on as it is.
+        cleaned = getattr(self, "cleaned_data", {})
+        self._read_version = cleaned.pop(VERSION, None)
+        cleaned.pop(BASE, None)
+
     @property
     def read_version(self) -> int | None:
         """The version the form was read at (after is_valid)."""
-        return self.cleaned_data.get(VERSION)
+        return getattr(self, "_read_version", None)
 
     # -- on a conflict ----------------------------------------------------------------------
 

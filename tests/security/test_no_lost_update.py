@@ -194,3 +194,32 @@ def test_two_beheerders_editing_one_organisation(cast):
     assert second.post(url, form_data(form)).status_code == 302
     organisation.refresh_from_db()
     assert (organisation.name, organisation.email) == ("ROC IJsselland Zwolle", "info@rocijsselland.example")
+
+
+def test_checkboxes_choices_and_dates_merge_field_by_field(cast, student):
+    """The merge is per field whatever the widget: a multiple choice, a date, a foreign key."""
+    url = reverse("students:edit", args=[student.code])
+    zorg, coach = browser(cast.zorg), browser(cast.school_coach)
+    a, b = two_forms(url, zorg, coach)
+    a["support_needs"] = ["work", "housing"]
+    assert zorg.post(url, a).status_code == 302
+    b["date_of_birth"] = "2007-03-04"
+    form = refused(coach.post(url, b))
+    assert sorted(form["support_needs"].value()) == ["housing", "work"]
+    assert str(form["date_of_birth"].value()) == "2007-03-04"
+    assert coach.post(url, form_data(form)).status_code == 302
+    s = Student.objects.get(pk=student.pk)
+    assert sorted(s.support_needs) == ["housing", "work"] and s.date_of_birth == dt.date(2007, 3, 4)
+
+
+def test_the_service_checks_the_version_inside_its_transaction(cast, student):
+    from kwint.lib.locking import StaleVersion, locked_for_update
+    from students.services import student_update
+
+    student_update(student=student, actor=None, data={"email": "a@example.nl"}, version=1)
+    with pytest.raises(StaleVersion) as stale:
+        student_update(student=student, actor=None, data={"phone": "0612345678"}, version=1)
+    assert stale.value.current.email == "a@example.nl" and stale.value.current.edit_version == 2
+    # A caller without a form (a script, a service) passes no version: no check.
+    assert student_update(student=student, actor=None, data={"email": "b@example.nl"}) == ["email"]
+    assert locked_for_update(Student, student.pk, 3).email == "b@example.nl"
