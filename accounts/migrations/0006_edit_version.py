@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_organisation_search_name'),
+        ('accounts', '0005_alter_membership_role'),
     ]
 
     operations = [
