@@ -84,12 +84,14 @@ def main_pages(world: DemoWorld) -> list[MainPage]:
         MainPage("coach@kwint.demo", "caseload", reverse("coaching:caseload")),
         MainPage("coach@kwint.demo", "student", reverse("students:detail", args=[coached])),
         MainPage("coach@kwint.demo", "contact-form", reverse("coaching:contact_new", args=[coached])),
+        MainPage("coach@kwint.demo", "close-form", reverse("coaching:close", args=[coached])),
         MainPage("zorg@kwint.demo", "student-list", reverse("students:list")),
         MainPage("zorg@kwint.demo", "student", reverse("students:detail", args=[school])),
         MainPage("zorg@kwint.demo", "student-edit", reverse("students:edit", args=[school])),
         MainPage("zorg@kwint.demo", "consent-record", reverse("consent:record", args=[school])),
         MainPage("zorg@kwint.demo", "consent-history", reverse("consent:history", args=[school])),
         MainPage("zorg@kwint.demo", "import", reverse("students:import")),
+        MainPage("zorg@kwint.demo", "handover-form", reverse("students:handover", args=[school])),
         MainPage("rmc@kwint.demo", "region", reverse("dashboards:region")),
         MainPage("rmc@kwint.demo", "team", reverse("coaching:team")),
         MainPage("rmc@kwint.demo", "handovers", reverse("students:handovers_incoming")),
@@ -97,6 +99,8 @@ def main_pages(world: DemoWorld) -> list[MainPage]:
         MainPage("rmc@kwint.demo", "erasure", reverse("privacy:erasure_preview")),
         MainPage("rmc@kwint.demo", "inzage", reverse("privacy:inzage", args=[coached])),
         MainPage("rmc@kwint.demo", "student-log", reverse("privacy:student_log", args=[coached])),
+        MainPage("rmc@kwint.demo", "student", reverse("students:detail", args=[coached])),
+        MainPage("rmc@kwint.demo", "correction", reverse("privacy:correction", args=[coached])),
         MainPage("beheer@kwint.demo", "organisations", reverse("accounts:organisations")),
         MainPage("beheer@kwint.demo", "organisation", reverse("accounts:organisation_detail", args=[organisation])),
         MainPage("beheer@kwint.demo", "users", reverse("accounts:users")),
@@ -106,6 +110,7 @@ def main_pages(world: DemoWorld) -> list[MainPage]:
         MainPage("beheer@kwint.demo", "consent-texts", reverse("consent:texts")),
         MainPage("beheer@kwint.demo", "consent-text", reverse("consent:text_detail", args=[text])),
         MainPage("beheer@kwint.demo", "erasure", reverse("privacy:erasure_preview")),
+        MainPage("beheer@kwint.demo", "outbox-unsent", reverse("coaching:outbox_unsent")),
     ]
     if incoming is not None:
         pages.append(
