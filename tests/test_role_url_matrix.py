@@ -182,6 +182,11 @@ EXPECTED.update(
         "checkins:public_done": row(200),
         # The SMS provider's delivery reports: without a valid signature, refused for everyone.
         "checkins:public_sms_report": row(403),
+        "checkins:send": on_student(coach=200, stagiair=200, coordinator=200),
+        "checkins:preference": on_student(coach=200, stagiair=200, coordinator=200),
+        "checkins:plans": row(403, coordinator=200, gemeente_coordinator=200, outsider_coordinator=200),
+        # A plan of the RMC: only its own coordinator; another organisation's coordinator 404.
+        "checkins:plan_edit": row(403, coordinator=200, gemeente_coordinator=404, outsider_coordinator=404),
         # --- coaching ---------------------------------------------------------------------------
         "coaching:caseload": row(403, school_coach=200, coach=200, stagiair=200, outsider_coach=200),
         "coaching:team": row(
@@ -218,6 +223,24 @@ EXPECTED.update(
             outsider_coach=200,
         ),
         "dashboards:national": row(403),
+        # The table exports as the page (the format "x" in this matrix is unknown: 404 after the
+        # role check); real formats in tests/dashboards/test_exports.py.
+        "dashboards:export_table": row(
+            403,
+            coordinator=404,
+            gemeente_coordinator=404,
+            outsider_coordinator=404,
+            zorg=404,
+            school_coach=404,
+            coach=404,
+            outsider_zorg=404,
+            outsider_coach=404,
+        ),
+        "dashboards:export_national": row(403),
+        "dashboards:export_case_list": ALL_405,
+        "dashboards:research": row(403, coordinator=200, outsider_coordinator=200),
+        "dashboards:research_log": BEHEER,
+        "dashboards:research_export": ALL_405,
         # --- privacy ----------------------------------------------------------------------------
         "privacy:log": row(
             403, zorg=200, coordinator=200, gemeente_coordinator=200, outsider_zorg=200, outsider_coordinator=200
@@ -267,6 +290,8 @@ POST_ALLOWED: dict[str, set[str]] = {
     "coaching:share": {"coach", "coordinator"},
     "coaching:checkin_move": {"coach", "stagiair", "coordinator"},
     "coaching:support_update": {"coach", "stagiair", "coordinator"},
+    "dashboards:export_case_list": {"coordinator", "gemeente_coordinator", "outsider_coordinator"},
+    "dashboards:research_export": {"coordinator"},
 }
 
 
@@ -310,7 +335,7 @@ class World:
         from coaching.models import CheckIn, Contact, FollowUpPlan, SupportAction, Trajectory
 
         cast = self.cast
-        plan = FollowUpPlan.objects.create(organisation=cast.rmc, name="Regulier", rules=[])
+        plan = self.plan = FollowUpPlan.objects.create(organisation=cast.rmc, name="Regulier", rules=[])
         trajectory = Trajectory.objects.create(
             student=self.student,
             organisation=cast.rmc,
@@ -348,9 +373,14 @@ class World:
             "coaching:contact_edit": self.contact.code,
             "coaching:checkin_move": self.checkin.code,
             "coaching:support_update": self.support_action.code,
+            "checkins:plan_edit": self.plan.code,
         }
         if name in by_name:
             return {"code": by_name[name]}
+        if name == "dashboards:research_export":
+            from dashboards.models import ResearchProject
+
+            return {"code": ResearchProject.objects.get_or_create(name="Evaluatie", region=cast.region)[0].code}
         if name.startswith("accounts:organisation"):
             return {"code": cast.school.code}
         if name.startswith(("accounts:user", "accounts:membership_add")):
@@ -361,7 +391,7 @@ class World:
             return {"code": self.import_batch.code}
         if name.startswith("consent:text"):
             return {"code": self.consent_text.code}
-        if prefix in {"students", "consent", "coaching", "privacy"}:
+        if prefix in {"students", "consent", "coaching", "privacy", "checkins"}:
             return {"code": self.student.code}
         raise AssertionError(f"No object for the code in {name}: add it to World.code_for")
 
