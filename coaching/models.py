@@ -250,6 +250,8 @@ class Contact(models.Model):
             models.Index(fields=["student", "-at"], name="contact_student_at_idx"),
             models.Index(fields=["student", "reached", "-at"], name="contact_student_reached_at_idx"),
             models.Index(fields=["author", "-at"], name="contact_author_at_idx"),
+            # The reminder sweep's candidates: unanswered attempts since the last sweep.
+            models.Index(fields=["at"], name="contact_unreached_at_idx", condition=Q(reached=False)),
         ]
 
     def __str__(self) -> str:
@@ -461,3 +463,14 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ReminderSweep(models.Model):
+    """A day the reminder sweep planned. The next sweep looks only at what became due since
+    (coaching.reminders), so a national sweep reads a day's worth, not every young person."""
+
+    day = models.DateField(unique=True)
+    planned_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

@@ -17,6 +17,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role, User
-from coaching.models import CheckIn, Contact, Reminder, Trajectory
+from coaching.models import CheckIn, Contact, Reminder, ReminderSweep, Trajectory
 from kwint.lib import outbox
 from students.access import students_visible_to
 from students.selectors import contact_declined
@@ -95,69 +96,133 @@ def coach_digest_counts(user: User, today: dt.date, memberships: list[Membership
     return counts
 
 
+def _last_planned_day(today: dt.date) -> dt.date | None:
+    """The last day a sweep planned before today (None: never). A sweep handles what became due
+    since then, found through the due-date indexes; the first sweep ever catches up on all."""
+    return ReminderSweep.objects.filter(day__lt=today).order_by("-day").values_list("day", flat=True).first()
+
+
 def reminders_plan(*, today: dt.date) -> list[int]:
-    """Insert today's reminder rows (idempotent) and return the ids still to send."""
-    rows: list[Reminder] = []
+    """Insert today's reminder rows (idempotent) and return the ids still to send.
 
-    # 1. One digest per coach with check-ins due today or overdue.
-    coach_ids = set(_due_checkins(today).exclude(coach=None).values_list("coach", flat=True).distinct())
-    memberships = _coaching_memberships(coach_ids)
-    for user_id, ms in memberships.items():
-        counts = coach_digest_counts(ms[0].user, today, ms)
-        if counts["today"] or counts["overdue"]:
-            rows.append(
-                Reminder(
-                    key=f"digest:{user_id}:{today.isoformat()}",
-                    kind=Reminder.Kind.DIGEST,
-                    recipient_id=user_id,
-                    on_date=today,
-                )
-            )
+    Rows only name who to tell about what; whether the recipient may still see the young
+    person, and whether it still matters, is checked when the message is built (send time).
+    A rerun re-reads the same small windows and inserts nothing new.
+    """
+    # Escalations and close reminders look back one day more than needed: a sweep that ran
+    # late or a clock at midnight never leaves a gap (the unique keys make overlap harmless).
+    with transaction.atomic():
+        since = _last_planned_day(today)
+        since = since - dt.timedelta(days=1) if since else None
+        rows = _digests(today) + _overdue(today, since) + _unanswered(today, since) + _closing(today, since)
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        _bundles(today)
+        ReminderSweep.objects.bulk_create([ReminderSweep(day=today)], ignore_conflicts=True)
+    return list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING, on_date=today, kind__in=SENDABLE_KINDS)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
-    # 2. Escalation, once per check-in, when it is overdue beyond the configured days.
-    limit = today - dt.timedelta(days=settings.KWINT_ESCALATE_AFTER_DAYS)
-    overdue = list(
-        _due_checkins(limit - dt.timedelta(days=1)).values_list(
-            "pk", "trajectory_id", "trajectory__student_id", "trajectory__organisation_id"
+
+def _digests(today: dt.date) -> list[Reminder]:
+    """One digest per coach with check-ins due today or overdue (two indexed queries)."""
+    coaches = _due_checkins(today).exclude(coach=None).values("coach").distinct()
+    users = (
+        Membership.objects.filter(
+            user__in=coaches, role__in=[Role.COACH, Role.STAGIAIR], is_active=True, user__is_active=True
         )
+        .values_list("user_id", flat=True)
+        .distinct()
     )
-    rows += _escalations(
-        Reminder.Kind.OVERDUE,
-        today,
-        [(f"overdue:{pk}", traj, student, org, pk) for pk, traj, student, org in overdue],
-    )
-
-    # 3. Escalation, once per streak, after three unanswered attempts in a row.
-    rows += _escalations(Reminder.Kind.UNANSWERED, today, _unanswered_streaks(today))
-
-    # 4. Two years after the diploma: remind the coach to close, once per trajectory.
-    ending = list(
-        Trajectory.objects.filter(closed_at__isnull=True, end_date__lte=today, coach__isnull=False).values_list(
-            "pk", "coach_id", "student_id"
+    return [
+        Reminder(
+            key=f"digest:{user_id}:{today.isoformat()}", kind=Reminder.Kind.DIGEST, recipient_id=user_id, on_date=today
         )
+        for user_id in users
+    ]
+
+
+def _overdue(today: dt.date, since: dt.date | None) -> list[Reminder]:
+    """Escalation, once per check-in, when it is overdue beyond the configured days: the
+    check-ins that crossed that line since the last sweep (index on status + due date)."""
+    limit = today - dt.timedelta(days=settings.KWINT_ESCALATE_AFTER_DAYS) - dt.timedelta(days=1)
+    due = _due_checkins(limit)
+    if since is not None:
+        due = due.filter(due_date__gt=since - dt.timedelta(days=settings.KWINT_ESCALATE_AFTER_DAYS + 1))
+    items = due.values_list("pk", "trajectory_id", "trajectory__student_id", "trajectory__organisation_id")
+    return _escalations(
+        Reminder.Kind.OVERDUE, today, [(f"overdue:{pk}", traj, student, org, pk) for pk, traj, student, org in items]
     )
-    closers = _coaching_memberships({coach for _pk, coach, _s in ending})
-    visible_by_coach: dict[int, set[int]] = {}
-    for pk, coach_id, student_id in ending:
-        if coach_id not in visible_by_coach:
-            ids = [s for _p, c, s in ending if c == coach_id]
-            visible_by_coach[coach_id] = _visible_ids(closers.get(coach_id, []), ids)
-        if student_id in visible_by_coach[coach_id]:
-            rows.append(
-                Reminder(
-                    key=f"close:{pk}",
-                    kind=Reminder.Kind.CLOSE,
-                    recipient_id=coach_id,
-                    on_date=today,
-                    trajectory_id=pk,
-                    student_id=student_id,
-                )
-            )
 
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
 
-    # 5. A coordinator gets the escalations as one bundle a day, not one e-mail per check-in.
-    coordinators = set(
+def _unanswered(today: dt.date, since: dt.date | None) -> list[Reminder]:
+    """Escalation, once per streak, after three unanswered attempts in a row. Only a new
+    unanswered attempt can make a streak, so the candidates are the young people with one since
+    the last sweep; their streaks are read in one query."""
+    start = (
+        timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+        if since
+        else timezone.now() - dt.timedelta(days=UNANSWERED_LOOKBACK_DAYS)
+    )
+    candidates = list(
+        Contact.objects.filter(reached=False, at__gte=start, trajectory__closed_at__isnull=True)
+        .filter(~contact_declined("student"))
+        .values_list("student_id", flat=True)
+        .distinct()
+    )
+    if not candidates:
+        return []
+    table = Contact._meta.db_table
+    # Per candidate: the unanswered attempts after the last reached one (by time, then id).
+    # The streak's first attempt names it: its key fires once per streak, however long it grows.
+    sql = f"""
+        SELECT c.student_id, (array_agg(c.id ORDER BY c.at, c.id))[1],
+               (array_agg(c.trajectory_id ORDER BY c.at DESC, c.id DESC))[1]
+        FROM {table} c
+        LEFT JOIN LATERAL (
+            SELECT r.at, r.id FROM {table} r WHERE r.student_id = c.student_id AND r.reached
+            ORDER BY r.at DESC, r.id DESC LIMIT 1
+        ) last_reached ON true
+        WHERE c.student_id = ANY(%s) AND NOT c.reached
+          AND (last_reached.id IS NULL OR (c.at, c.id) > (last_reached.at, last_reached.id))
+        GROUP BY c.student_id
+        HAVING count(*) >= %s
+    """  # noqa: S608  (table name from the model, values as parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [candidates, UNANSWERED_IN_A_ROW])
+        streaks = [row for row in cursor.fetchall() if row[2] is not None]
+    organisations = dict(
+        Trajectory.objects.filter(pk__in=[t for _s, _f, t in streaks]).values_list("pk", "organisation_id")
+    )
+    items = [
+        (f"unanswered:{first}", trajectory, student, organisations[trajectory], None)
+        for student, first, trajectory in streaks
+    ]
+    return _escalations(Reminder.Kind.UNANSWERED, today, items)
+
+
+def _closing(today: dt.date, since: dt.date | None) -> list[Reminder]:
+    """Two years after the diploma: remind the coach to close, once per trajectory."""
+    ending = Trajectory.objects.filter(closed_at__isnull=True, end_date__lte=today, coach__isnull=False)
+    if since is not None:
+        ending = ending.filter(end_date__gt=since)
+    return [
+        Reminder(
+            key=f"close:{pk}",
+            kind=Reminder.Kind.CLOSE,
+            recipient_id=coach_id,
+            on_date=today,
+            trajectory_id=pk,
+            student_id=student_id,
+        )
+        for pk, coach_id, student_id in ending.values_list("pk", "coach_id", "student_id")
+    ]
+
+
+def _bundles(today: dt.date) -> None:
+    """A coordinator gets the escalations as one bundle a day, not one e-mail per check-in."""
+    coordinators = (
         Reminder.objects.filter(kind__in=ITEM_KINDS, status=Reminder.Status.PENDING)
         .values_list("recipient_id", flat=True)
         .distinct()
@@ -174,75 +239,28 @@ def reminders_plan(*, today: dt.date) -> list[int]:
         ],
         ignore_conflicts=True,
     )
-    return list(
-        Reminder.objects.filter(status=Reminder.Status.PENDING, on_date=today, kind__in=SENDABLE_KINDS)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def _unanswered_streaks(today: dt.date) -> list[tuple]:
-    since = timezone.now() - dt.timedelta(days=UNANSWERED_LOOKBACK_DAYS)
-    candidates = (
-        Contact.objects.filter(reached=False, at__gte=since, trajectory__closed_at__isnull=True)
-        .filter(~contact_declined("student"))
-        .values("student_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=UNANSWERED_IN_A_ROW)
-        .values_list("student_id", flat=True)
-    )
-    streaks = []
-    # Candidates are few (three misses in three months); each gets one small indexed read.
-    for student_id in candidates:
-        recent = list(
-            Contact.objects.filter(student_id=student_id)
-            .order_by("-at", "-id")
-            .values("pk", "reached", "trajectory_id", "trajectory__organisation_id")[:50]
-        )
-        streak = []
-        for c in recent:
-            if c["reached"]:
-                break
-            streak.append(c)
-        if len(streak) >= UNANSWERED_IN_A_ROW and streak[0]["trajectory_id"]:
-            first = streak[-1]  # the streak's first attempt: its key fires once per streak
-            streaks.append(
-                (
-                    f"unanswered:{first['pk']}",
-                    streak[0]["trajectory_id"],
-                    student_id,
-                    streak[0]["trajectory__organisation_id"],
-                    None,
-                )
-            )
-    return streaks
 
 
 def _escalations(kind: str, today: dt.date, items: list[tuple]) -> list[Reminder]:
-    """items: (key prefix, trajectory id, student id, organisation id, check-in id)."""
+    """items: (key prefix, trajectory id, student id, organisation id, check-in id); one row per
+    item per coordinator of the organisation. Who may still see whom is checked at send time."""
     if not items:
         return []
     coordinators = _coordinators({org for *_rest, org, _c in items})
-    rows = []
-    for org_id, ms in coordinators.items():
-        org_items = [i for i in items if i[3] == org_id]
-        for m in ms:
-            visible = _visible_ids([m], {i[2] for i in org_items})
-            rows += [
-                Reminder(
-                    key=f"{prefix}:{m.user_id}",
-                    kind=kind,
-                    channel=outbox.BUNDLED,
-                    recipient_id=m.user_id,
-                    on_date=today,
-                    trajectory_id=traj,
-                    student_id=student,
-                    checkin_id=checkin,
-                )
-                for prefix, traj, student, _org, checkin in org_items
-                if student in visible
-            ]
-    return rows
+    return [
+        Reminder(
+            key=f"{prefix}:{m.user_id}",
+            kind=kind,
+            channel=outbox.BUNDLED,
+            recipient_id=m.user_id,
+            on_date=today,
+            trajectory_id=traj,
+            student_id=student,
+            checkin_id=checkin,
+        )
+        for prefix, traj, student, org, checkin in items
+        for m in coordinators.get(org, [])
+    ]
 
 
 # --- sending -------------------------------------------------------------------------------
@@ -344,7 +362,7 @@ def _escalation_items(bundle: Reminder) -> list[Reminder]:
         )
         (relevant if ok else gone).append(item)
     Reminder.objects.filter(pk__in=[i.pk for i in gone], status=Reminder.Status.PENDING).update(
-        status=Reminder.Status.SKIPPED
+        status=Reminder.Status.SKIPPED, reason="not_relevant"
     )
     return relevant
 

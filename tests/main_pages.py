@@ -106,6 +106,7 @@ def main_pages(world: DemoWorld) -> list[MainPage]:
         MainPage("beheer@kwint.demo", "region", reverse("accounts:region_detail", args=[region])),
         MainPage("beheer@kwint.demo", "consent-texts", reverse("consent:texts")),
         MainPage("beheer@kwint.demo", "consent-text", reverse("consent:text_detail", args=[text])),
+        MainPage("beheer@kwint.demo", "erasure", reverse("privacy:erasure_preview")),
     ]
     if incoming is not None:
         pages.append(

@@ -91,8 +91,11 @@ def test_no_reminder_once_consent_is_withdrawn(cast, two_students):
     for student in two_students:
         give_consent(student, Purpose.SHARING, Status.WITHDRAWN)
     with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False):
-        assert sweep_and_send(dt.date(2026, 7, 8)) == []
+        # The sweep plans by due date alone; who may still see whom is read when the message
+        # is built, so the digest is skipped then (and the reason kept).
+        assert sweep_and_send(dt.date(2026, 7, 8)) == ["skipped"]
     assert mail.outbox == []
+    assert Reminder.objects.get().reason == "not_relevant"
 
 
 def test_a_concurrent_claim_is_never_sent_twice_and_a_stale_one_is_taken_over(cast, two_students, settings):
@@ -279,3 +282,66 @@ def test_redispatch_re_enqueues_pending_and_stale_claims_only(
         outbox.deliver(pk)
         assert tasks.reminder_redispatch() == 0  # sent rows never go out again
     assert enqueued == [pk] and len(mail.outbox) == 1
+
+
+def _plan_queries(today: dt.date) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        reminders.reminders_plan(today=today)
+    return len(queries)
+
+
+def test_the_sweep_reads_by_due_date_in_a_fixed_number_of_queries(cast, settings):
+    """Issue 16: the sweep finds what is due through indexes, not by walking every young
+    person: the same number of queries for 2 or 8 young people with 1 or 4 coaches, overdue,
+    unanswered and ending alike, and a rerun inserts nothing."""
+    from tests.factories import MembershipFactory
+
+    settings.KWINT_ESCALATE_AFTER_DAYS = 14
+
+    def world(coaches: int, day: dt.date):
+        members = [cast.coach] + [MembershipFactory(organisation=cast.rmc, role="coach") for _ in range(coaches - 1)]
+        with time_machine.travel(HANDOVER, tick=False):
+            students = [guided_student(cast, coach=m) for m in members for _ in range(2)]
+        with time_machine.travel(local(2026, 7, day.day - 1, 10, 0), tick=False):  # since the last sweep
+            for student in students:
+                for _ in range(3):
+                    contact_log(student=student, author=cast.coach.user, channel="telefoon", reached=False)
+        return students
+
+    counts = []
+    for coaches, day in ((1, dt.date(2026, 7, 23)), (4, dt.date(2026, 7, 24))):
+        Reminder.objects.all().delete()
+        world(coaches, day)
+        with time_machine.travel(local(*day.timetuple()[:3], 7, 0), tick=False):
+            counts.append(_plan_queries(day))
+            assert (
+                Reminder.objects.filter(kind="digest").count()
+                == Reminder.objects.values("recipient").filter(kind="digest").count()
+            )
+            before = Reminder.objects.count()
+            rerun = _plan_queries(day)
+            assert Reminder.objects.count() == before  # a rerun finds nothing new
+    assert Reminder.objects.filter(kind="overdue").exists() and Reminder.objects.filter(kind="unanswered").exists()
+    assert counts[0] == counts[1], counts
+    assert rerun <= counts[1]
+
+
+def test_each_sweep_escalates_what_became_overdue_since_the_last_one(cast, two_students, settings):
+    settings.KWINT_ESCALATE_AFTER_DAYS = 14
+    # First calls were due 8 July: not yet 14 days late on 20 July, more than 14 on 23 July.
+    for day in (20, 21, 22):
+        with time_machine.travel(local(2026, 7, day, 7, 0), tick=False):
+            reminders.reminders_plan(today=dt.date(2026, 7, day))
+    assert not Reminder.objects.filter(kind="overdue").exists()
+    with time_machine.travel(local(2026, 7, 23, 7, 0), tick=False):
+        reminders.reminders_plan(today=dt.date(2026, 7, 23))
+    assert Reminder.objects.filter(kind="overdue").count() == 2
+    # A sweep missed for days (an outage) catches up: the window starts at the last sweep.
+    CheckIn.objects.filter(due_date=dt.date(2026, 7, 8)).update(due_date=dt.date(2026, 7, 9))
+    Reminder.objects.filter(kind="overdue").delete()
+    with time_machine.travel(local(2026, 7, 30, 7, 0), tick=False):
+        reminders.reminders_plan(today=dt.date(2026, 7, 30))
+    assert Reminder.objects.filter(kind="overdue").count() == 2
