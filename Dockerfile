@@ -33,4 +33,5 @@ USER kwint
 
 ENV KWINT_ENV=production
 EXPOSE 8000
-CMD ["gunicorn", "kwint.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--no-control-socket"]
+# Workers, threads, timeout, access log: gunicorn.conf.py (measured, docs/operations.md).
+CMD ["gunicorn", "kwint.wsgi:application", "--bind", "0.0.0.0:8000"]

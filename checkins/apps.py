@@ -7,4 +7,6 @@ class CheckinsConfig(AppConfig):
     verbose_name = "Check-in door de jongere"
 
     def ready(self):
-        from checkins import timeline  # noqa: F401  (registers how check-in events read)
+        from checkins import sending, timeline  # noqa: F401  (registers how check-in events read)
+
+        sending.register()

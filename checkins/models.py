@@ -80,6 +80,9 @@ class Link(models.Model):
     # SET_NULL: regenerating a plan deletes future moments; the link and its answers stay.
     checkin = models.ForeignKey(CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True)
+    # The token is HMAC(SECRET_KEY, salt): the worker that sends a message (and each reminder)
+    # can rebuild it, while a database dump alone holds no usable link.
+    token_salt = models.CharField(max_length=32, default="", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -159,8 +162,9 @@ class Answer(models.Model):
 
 
 class Message(models.Model):
-    """Every check-in message: planned as a row with a unique key (the idempotency key), then
-    claimed and sent once. The young person sees these rows in their inzage."""
+    """Every check-in message, as the young person sees it in their inzage: when, which
+    channel, which check-in, delivery status. Sending goes through the outbox (a
+    `coaching.Reminder` row with the same unique key): claimed, sent once, retried."""
 
     PRIVACY_FIELDS = ("recipient",)
 
@@ -175,7 +179,6 @@ class Message(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Wachtend")
-        SENDING = "sending", _("Bezig")
         SENT = "sent", _("Verzonden")
         DELIVERED = "delivered", _("Afgeleverd")
         FAILED = "failed", _("Niet afgeleverd")
@@ -185,16 +188,17 @@ class Message(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="checkin_messages")
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(_("soort bericht"), max_length=10, choices=Kind.choices)
+    # One send of a link: 0 the first, 1.. the reminders; a coach's send takes the next round.
+    # The SMS and the e-mail of one round are one message for the weekly limit.
+    round = models.PositiveSmallIntegerField(_("ronde"), default=0)
     channel = models.CharField(_("kanaal"), max_length=5, choices=Channel.choices)
     recipient = models.CharField(_("verstuurd naar"), max_length=254, blank=True)
     on_date = models.DateField(_("gepland op"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     skip_reason = models.CharField(_("reden niet verstuurd"), max_length=40, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("afgeleverd op"), null=True, blank=True)
     provider_reference = models.CharField(max_length=100, blank=True, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -8,11 +8,15 @@ same friendly page with the same status. Responses are never cached (the URL hol
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from checkins import sms
 from checkins.forms import ActivityForm, ContactForm, DetailsForm
+from checkins.sending import delivery_report
 from checkins.services import (
     POSTS_PER_LINK,
     WITH_CONTRACT,
@@ -156,3 +160,18 @@ def _done_context(link, wants_contact: str) -> dict:
 def public_done(request):
     done = request.session.pop(DONE_KEY, None) or {}
     return render(request, "checkins/public/done.html", {"done": done})
+
+
+@login_not_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def public_sms_report(request):
+    """The SMS provider's delivery report. Only a report whose signature holds is read; any
+    other request gets 403 and changes nothing."""
+    try:
+        report = sms.backend().parse_report(request)
+    except sms.SignatureInvalid:
+        return HttpResponseForbidden()
+    delivery_report(report)
+    # 200 also for an unknown message: the provider would otherwise retry for days.
+    return HttpResponse("ok", content_type="text/plain")

@@ -7,8 +7,10 @@ cannot tell a guesser whether a link ever existed.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 
 from django.conf import settings
@@ -60,30 +62,38 @@ def link_url(token: str) -> str:
     return settings.KWINT_BASE_URL + reverse("checkins:public_start", args=[token])
 
 
+def link_token(link: Link) -> str:
+    """The link's token, rebuilt from its salt and the SECRET_KEY (never stored)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"kwint.checkin-link:" + link.token_salt.encode(), "sha256")
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+
+
+def _new_token(link: Link) -> str:
+    link.token_salt = secrets.token_hex(16)
+    token = link_token(link)
+    link.token_hash = token_hash(token)
+    link.expires_at = timezone.now() + dt.timedelta(days=settings.KWINT_CHECKIN_LINK_DAYS)
+    return token
+
+
 def link_for_checkin(*, student: Student, checkin: CheckIn | None, created_by=None) -> tuple[Link, str]:
-    """The link for this check-in moment: one per moment. A moment that already has a link gets
-    a fresh token on the same row (the old token stops working), so a resend never makes a
-    second link and never needs the old token, which is not stored."""
-    token = secrets.token_urlsafe(32)
-    expires = timezone.now() + dt.timedelta(days=settings.KWINT_CHECKIN_LINK_DAYS)
+    """The link for this check-in moment: one per moment, and the same token in every message
+    about it (first message, reminders, a coach's resend). An expired, unanswered link gets a
+    fresh token and 30 new days."""
     with transaction.atomic():
         link = None
         if checkin is not None:
             link = Link.objects.select_for_update().filter(checkin=checkin).first()
         if link is None:
-            link = Link.objects.create(
-                student=student,
-                checkin=checkin,
-                token_hash=token_hash(token),
-                created_by=created_by,
-                expires_at=expires,
-            )
-        else:
-            link.token_hash = token_hash(token)
-            if link.answer_count < MAX_ANSWERS:
-                link.expires_at = expires
-            link.save(update_fields=["token_hash", "expires_at"])
-    return link, token
+            link = Link(student=student, checkin=checkin, created_by=created_by)
+            token = _new_token(link)
+            link.save()
+            return link, token
+        if link.expires_at <= timezone.now() and link.answer_count < MAX_ANSWERS:
+            token = _new_token(link)
+            link.save(update_fields=["token_salt", "token_hash", "expires_at"])
+            return link, token
+    return link, link_token(link)
 
 
 def current_checkin(student: Student, today: dt.date | None = None) -> CheckIn | None:

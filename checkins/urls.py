@@ -11,4 +11,6 @@ urlpatterns = [
     path("c/<str:token>/meer/", public_views.public_details, name="public_details"),
     path("c/<str:token>/contact/", public_views.public_contact, name="public_contact"),
     path("c-klaar/", public_views.public_done, name="public_done"),
+    # Delivery reports from the SMS provider (signed; see checkins.sms).
+    path("sms/status/", public_views.public_sms_report, name="public_sms_report"),
 ]

@@ -98,6 +98,10 @@ def deliver(reminder_id: int) -> str:
         ours.update(status=Reminder.Status.FAILED, reason="unknown_kind")
         log.error("outbox row of an unknown kind", extra={"reminder": row.key})
         return "failed"
+    later = sender.defer(row, now) if sender.defer else None
+    if later is not None and later > now:
+        ours.update(status=Reminder.Status.PENDING, claimed_at=None, not_before=later, attempts=F("attempts") - 1)
+        return "deferred"
     reason = sender.expired(row, now) if sender.expired else None
     if reason:
         ours.update(status=Reminder.Status.EXPIRED, reason=reason)

@@ -7,6 +7,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -27,6 +28,14 @@ from kwint.lib.paging import page_of
 SITUATION_LABELS = dict(SituationKind.choices)
 
 CASELOAD_PAGE_SIZE = 50
+
+
+def _url_for(name: str):
+    """`code -> url` for a URL with one uuid: reversed once, filled per row (reversing 150
+    URLs costs a 50-row page more than its query)."""
+    marker = "00000000-0000-0000-0000-000000000000"
+    pattern = reverse(name, args=[marker])
+    return lambda code: pattern.replace(marker, str(code))
 
 
 def _caseload_marks(s, today: dt.date) -> None:
@@ -55,8 +64,12 @@ def caseload(request):
     students = caseload_for(request.membership, today=today, q=q, show=show, sort=sort)
     page = page_of(students, request.GET.get("pagina"), CASELOAD_PAGE_SIZE)
     rows = page.object_list
+    detail_url, contact_url, unreached_url = (
+        _url_for(name) for name in ("students:detail", "coaching:contact_new", "coaching:contact_unreached")
+    )
     for s in rows:
         _caseload_marks(s, today)
+        s.detail_url, s.contact_url, s.unreached_url = detail_url(s.code), contact_url(s.code), unreached_url(s.code)
     attention_total = rows[0].attention_total if rows else caseload_attention_count(request.membership, today=today)
     query = {key: value for key, value in (("q", q), ("toon", show), ("sorteer", sort)) if value}
     return render(

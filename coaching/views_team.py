@@ -4,6 +4,8 @@ stagiair. Students are always reached through `students.access`."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,10 +21,12 @@ from coaching.forms import MembershipChoiceForm
 from coaching.selectors import annotate_coaching, stagiairs_of, team_for, team_students
 from coaching.sharing import student_share, student_unshare
 from kwint.lib.access import role_required
+from kwint.lib.paging import page_of
 from students.access import Perm, get_student_for, has_perm
 from students.services import student_assign
 
 TEAM_ROLES = (Role.COORDINATOR, Role.ZORGCOORDINATOR)
+PAGE_SIZE = 50
 
 
 def _coaches(organisation):
@@ -53,13 +57,19 @@ def team(request):
     if q:
         students = students.search(q)
     students = annotate_coaching(students).order_by("coach__full_name", "last_name", "first_name", "pk")
-    page = Paginator(students, 50).get_page(request.GET.get("pagina"))
+    page = page_of(students, request.GET.get("pagina"), PAGE_SIZE)
+    # The coaches' table pages apart (the assign menus still offer every coach).
+    coach_page = Paginator(coaches, PAGE_SIZE).get_page(request.GET.get("coachpagina"))
+    filters = {key: value for key, value in (("coach", coach_filter), ("q", q)) if value}
     return render(
         request,
         "coaching/team.html",
         {
             "coaches": coaches,
+            "coach_page": coach_page,
             "page": page,
+            "query": urlencode({**filters, **({"coachpagina": coach_page.number} if coach_page.number > 1 else {})}),
+            "coach_query": urlencode({**filters, **({"pagina": page.number} if page.number > 1 else {})}),
             "coach_filter": coach_filter,
             "q": q,
             "stagiairs": list(stagiairs_of(membership.organisation)),

@@ -53,6 +53,11 @@ BEAT_SCHEDULE = {
         "task": "coaching.reminder_redispatch",
         "schedule": crontab(minute="*/10"),
     },
+    # The young person's self check-in: plan today's messages (sent 08:00-20:00 by the outbox).
+    "checkins-sweep": {
+        "task": "checkins.checkin_sweep",
+        "schedule": crontab(hour=9, minute=30),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 # A second beat waits for the first to stop instead of firing every entry twice (kwint.lib.beat_lock).

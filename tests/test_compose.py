@@ -275,4 +275,5 @@ def test_the_dockerfile_collectstatic_step_runs_with_its_build_time_values():
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "static files copied" in result.stdout
+    # "1 static file copied" when an earlier collectstatic (make run, make lighthouse) left staticfiles/.
+    assert re.search(r"static files? copied", result.stdout)

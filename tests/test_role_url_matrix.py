@@ -183,6 +183,8 @@ EXPECTED.update(
         "checkins:public_details": row(404),
         "checkins:public_contact": row(404),
         "checkins:public_done": row(200),
+        # The SMS provider's delivery reports: without a valid signature, refused for everyone.
+        "checkins:public_sms_report": row(403),
         # --- coaching ---------------------------------------------------------------------------
         "coaching:caseload": row(403, school_coach=200, coach=200, stagiair=200, outsider_coach=200),
         "coaching:team": row(

@@ -53,6 +53,9 @@ class Sender:
     # Returns a REASONS code when a claimed row is no longer worth sending (e.g. yesterday's
     # digest after an outage); None means send.
     expired: Callable[[Any, dt.datetime], str | None] | None = None
+    # Returns a later moment when a claimed row may not go out now (e.g. a text message to a
+    # young person at night); the row goes back to pending until then, no attempt counted.
+    defer: Callable[[Any, dt.datetime], dt.datetime | None] | None = None
 
 
 # Rows on this channel are never sent on their own: another row's message covers them.
@@ -70,9 +73,10 @@ def register(
     build: Callable[[Any], Outgoing | None],
     channel: str = "email",
     expired: Callable[[Any, dt.datetime], str | None] | None = None,
+    defer: Callable[[Any, dt.datetime], dt.datetime | None] | None = None,
 ) -> None:
     """Register a kind of message (from an AppConfig.ready(); registering twice replaces)."""
-    _senders[kind] = Sender(kind=kind, label=label, build=build, channel=channel, expired=expired)
+    _senders[kind] = Sender(kind=kind, label=label, build=build, channel=channel, expired=expired, defer=defer)
 
 
 def sender(kind: str) -> Sender | None:

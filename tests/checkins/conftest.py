@@ -9,3 +9,17 @@ def _own_cache(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def standin(settings):
+    """MessageBird's API, played by a local HTTP server; the app configured to use it."""
+    from tests.checkins.standin import ACCESS_KEY, SIGNING_KEY, StandIn
+
+    with StandIn() as server:
+        settings.KWINT_SMS_BACKEND = "messagebird"
+        settings.KWINT_SMS_MESSAGEBIRD_URL = server.url
+        settings.KWINT_SMS_MESSAGEBIRD_ACCESS_KEY = ACCESS_KEY
+        settings.KWINT_SMS_MESSAGEBIRD_SIGNING_KEY = SIGNING_KEY
+        settings.KWINT_SMS_ORIGINATOR = "Kwint"
+        yield server

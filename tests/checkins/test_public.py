@@ -176,12 +176,25 @@ def test_expired_tampered_guessed_and_reused_tokens_get_one_identical_page(clien
     assert client.get(_start(token)).status_code == 200
 
 
-def test_a_resend_replaces_the_token_of_the_same_moment(client, cast):
+def test_every_message_about_one_moment_carries_the_same_link(client, cast):
+    student = checkin_student(cast)
+    checkin = first_checkin(student)
+    link, first = link_with_token(student, checkin)
+    again, second = link_with_token(student, checkin)
+    assert again.pk == link.pk and first == second
+    assert client.get(_start(first)).status_code == 200
+    # Only the hash and a salt are stored: the token needs the SECRET_KEY too.
+    link.refresh_from_db()
+    assert first not in (link.token_hash, link.token_salt)
+
+
+def test_an_expired_unanswered_link_gets_a_fresh_token_when_sent_again(client, cast):
     student = checkin_student(cast)
     checkin = first_checkin(student)
     link, old = link_with_token(student, checkin)
+    Link.objects.filter(pk=link.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     again, new = link_with_token(student, checkin)
-    assert again.pk == link.pk
+    assert again.pk == link.pk and new != old
     assert client.get(_start(old)).status_code == 404
     assert client.get(_start(new)).status_code == 200
 

@@ -139,3 +139,31 @@ def test_zorgcoordinator_assigns_a_school_student_to_the_doorwerkcoach(cast, log
     team = login(cast.zorg).get(reverse("coaching:team"))
     row = next(m for m in team.context["coaches"] if m.pk == cast.school_coach.pk)
     assert (row.caseload, row.capacity) == (1, 20)
+
+
+def test_team_lists_page_by_50_and_keep_the_filters_in_the_url(cast, login):
+    """Coaches and students each page by 50; each navigation keeps the filters and the other
+    list's page; the query count stays the same on every page."""
+    from tests.factories import StudentFactory
+
+    for _ in range(51):
+        MembershipFactory(organisation=cast.rmc, role=Role.COACH)
+    # Students of the school with no coach yet: the RMC does not see them, the school does.
+    StudentFactory.create_batch(55, school=cast.school, municipality=cast.municipality, region=cast.region)
+    client = login(cast.zorg)
+    response = client.get(reverse("coaching:team"), {"coach": "geen"})
+    assert response.context["page"].paginator.count == 55 and len(response.context["page"].object_list) == 50
+    body = response.content.decode()
+    assert 'aria-label="Pagina’s met jongeren"' in body
+    assert "?coach=geen&amp;pagina=2" in body
+    second = client.get(reverse("coaching:team"), {"coach": "geen", "pagina": "2"})
+    assert len(second.context["page"].object_list) == 5
+    rmc = login(cast.coordinator)
+    first = rmc.get(reverse("coaching:team"))
+    assert len(first.context["coach_page"].object_list) == 50
+    assert len(first.context["coaches"]) == 52  # every coach still in the assign menus
+    assert "?coachpagina=2" in first.content.decode()
+    last = rmc.get(reverse("coaching:team"), {"coachpagina": "2", "q": "x"})
+    assert len(last.context["coach_page"].object_list) == 2
+    assert "?q=x&amp;coachpagina=2&amp;pagina=" not in last.content.decode()  # one page of students: no links
+    assert _queries(rmc, reverse("coaching:team") + "?coachpagina=2") == _queries(rmc, reverse("coaching:team"))
