@@ -161,6 +161,8 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coördinator (RMC / Doorstroompunt)")
     MATCHTAFEL = "matchtafel", _("Matchtafelpartner")
     BEHEERDER = "beheerder", _("Functioneel beheerder")
+    # Read-only, national: aggregates per region, never a record (ministry, Ingrado).
+    ANALYST = "analist", _("Landelijk analist (alleen-lezen)")
 
 
 class CoachKind(models.TextChoices):

@@ -59,10 +59,11 @@ def insert_contacts(cursor, now: dt.datetime) -> None:
         f"""
         INSERT INTO coaching_contact
             (code, at, channel, reached, duration_minutes, discussed, next_steps, created_at, edited_at,
-             author_id, student_id, trajectory_id)
+             author_id, student_id, trajectory_id, by_student)
         SELECT gen_random_uuid(), c.at, {channel}, c.reached,
                CASE WHEN c.reached THEN 5 + floor(pg_temp.u(t.g * 1000 + n, 38) * 40)::int END,
-               CASE WHEN c.reached THEN {discussed} ELSE '' END, '', c.at, NULL, t.coach_id, t.student_id, t.id
+               CASE WHEN c.reached THEN {discussed} ELSE '' END, '', c.at, NULL, t.coach_id, t.student_id, t.id,
+               false
         FROM bench_traj t
         CROSS JOIN LATERAL generate_series(1, t.n_contacts) AS n
         CROSS JOIN LATERAL (

@@ -13,6 +13,7 @@ trajectory, with how reachable the young person is).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from dashboards.bench_setup import EMAIL_DOMAIN, Staff
 from kwint.lib.text import fold
@@ -352,3 +353,37 @@ def plan_trajectories(cursor, today: dt.date, now: dt.datetime, *, contacts: int
     )
     cursor.execute("UPDATE bench_traj t SET id = x.id FROM coaching_trajectory x WHERE x.student_id = t.student_id")
     cursor.execute("ANALYZE bench_traj")
+
+
+def set_column_defaults(cursor, apps_labels=("students", "consent", "coaching")) -> list[str]:
+    """Give every NOT NULL column with a constant Django default (or a blank string) that
+    default in the database too, for the length of the build. Django keeps defaults in Python;
+    the bulk inserts here name their columns, so a column another feature adds later would
+    otherwise break the seed with a NOT NULL error. Returns the statements that undo it."""
+    from django.apps import apps
+
+    undo = []
+    for label in apps_labels:
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.proxy or not model._meta.managed:
+                continue
+            for field in model._meta.concrete_fields:
+                if field.null or field.primary_key:
+                    continue
+                if not (field.has_default() or field.empty_strings_allowed):
+                    continue
+                value = field.get_default()
+                if isinstance(value, bool):
+                    literal = "true" if value else "false"
+                elif isinstance(value, int):
+                    literal = str(int(value))
+                elif isinstance(value, str):
+                    literal = "'" + str(value).replace("'", "''") + "'"
+                elif isinstance(value, list | dict):
+                    literal = "'" + json.dumps(value).replace("'", "''") + "'::jsonb"
+                else:
+                    continue
+                table, column = model._meta.db_table, field.column
+                cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" SET DEFAULT {literal}')
+                undo.append(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" DROP DEFAULT')
+    return undo

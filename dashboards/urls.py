@@ -6,4 +6,5 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", views.region, name="region"),
+    path("landelijk/", views.national, name="national"),
 ]

@@ -92,6 +92,43 @@ def students_visible_to(membership: Membership | None) -> QuerySet[Student]:
     return students.none()
 
 
+def students_counted_for(membership: Membership | None) -> QuerySet[Student]:
+    """The students whose facts may count in this membership's aggregates (dashboards, the
+    national overview): those it may see; for the national analyst, every young person who
+    agreed to sharing with RMC / gemeente, as counts only (the analyst never opens a record)."""
+    if membership is not None and membership.is_active and membership.role == Role.ANALYST:
+        return Student.objects.active().filter(consent_active(Purpose.SHARING))
+    return students_visible_to(membership)
+
+
+def students_consent_scope(membership: Membership | None) -> QuerySet[Student]:
+    """For counting consent answers only: the students in this membership's scope whatever
+    their answer. A refusal or a withdrawal hides the record, but a region must still count
+    how many said no. Never for anything but suppressed aggregates."""
+    students = Student.objects.active()
+    if membership is None or not membership.is_active:
+        return students.none()
+    org = membership.organisation
+    role = membership.role
+    if role == Role.ANALYST:
+        return students
+    if org.kind == Organisation.Kind.SCHOOL:
+        if role in {Role.ZORGCOORDINATOR, Role.COORDINATOR}:
+            return students.filter(school=org)
+        if role == Role.COACH:
+            return students.filter(school=org, coach=membership.user)
+        return students.none()
+    if role == Role.COORDINATOR:
+        if org.kind == Organisation.Kind.RMC:
+            return students.filter(Q(region=org.region_id) | Q(guiding_organisation=org))
+        if org.kind == Organisation.Kind.GEMEENTE and org.municipality_id:
+            return students.filter(Q(municipality=org.municipality_id) | Q(guiding_organisation=org))
+        return students.filter(guiding_organisation=org)
+    if role == Role.COACH:
+        return students.filter(guiding_organisation=org, coach=membership.user)
+    return students.none()
+
+
 def students_in_erasure_care_of(membership: Membership | None) -> QuerySet[Student]:
     """The functioneel beheerder's narrow window for the erasure preview and the legal hold: the
     records of the organisations they manage (as school or as guide) that carry an erasure date

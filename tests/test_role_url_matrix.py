@@ -205,7 +205,20 @@ EXPECTED.update(
         "coaching:checkin_move": ALL_405,
         "coaching:support_update": ALL_405,
         # --- dashboards -------------------------------------------------------------------------
-        "dashboards:region": row(403, coordinator=200, gemeente_coordinator=200, outsider_coordinator=200),
+        # Every role with students of its own has a dashboard of them; the national overview is
+        # for the analyst only (tests/dashboards/test_dashboard_page.py).
+        "dashboards:region": row(
+            403,
+            coordinator=200,
+            gemeente_coordinator=200,
+            outsider_coordinator=200,
+            zorg=200,
+            school_coach=200,
+            coach=200,
+            outsider_zorg=200,
+            outsider_coach=200,
+        ),
+        "dashboards:national": row(403),
         # --- privacy ----------------------------------------------------------------------------
         "privacy:log": row(
             403, zorg=200, coordinator=200, gemeente_coordinator=200, outsider_zorg=200, outsider_coordinator=200

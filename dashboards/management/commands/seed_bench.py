@@ -95,6 +95,7 @@ class Command(BaseCommand):
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute("SET LOCAL work_mem = '64MB'")
             bench_sql.create_helpers(cursor)
+            undo_defaults = bench_sql.set_column_defaults(cursor)
         t0 = time.perf_counter()
         staff = setup_staff(regions=options["regions"], coaches=options["coaches"], seed=options["seed"])
         self.stdout.write(f"  staff, organisations, plans and texts  {time.perf_counter() - t0:6.1f} s")
@@ -122,6 +123,8 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             for table in bench_sql.TEMP_TABLES:
                 cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{table}")
+            for statement in undo_defaults:
+                cursor.execute(statement)
 
     @staticmethod
     def _analyze(cursor) -> None:
