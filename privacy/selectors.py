@@ -235,6 +235,7 @@ _FIELD_LABELS = {
     "completed_at": gettext_lazy("afgerond op"),
     "completed_by": gettext_lazy("afgerond met"),
     "event": gettext_lazy("gebeurtenis"),
+    "given_by": gettext_lazy("gegeven door"),
 }
 _MODEL_TITLES = {
     "students.timelineevent": gettext_lazy("tijdlijn"),

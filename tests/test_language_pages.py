@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 
 from consent.models import ConsentText
 from tests.main_pages import client_for, data_strings, demo_world, main_pages, visible_text, without_data
@@ -100,6 +101,18 @@ DUTCH_WORDS = [
     "heeft",
     "bekeken",
     "afgewezen",
+    # The daily-work pages (issue 11): the whole schedule, folded notes, the access log's words.
+    "meer",
+    "minder",
+    "gedaan",
+    "gemist",
+    "schema",
+    "formulier",
+    "geopend",
+    "kies",
+    "reden",
+    "afsluiten",
+    "bewaard",
 ]
 # Words an English page uses and a Dutch page never does, and internal codes ("log_contact").
 ENGLISH_WORDS = [
@@ -230,3 +243,30 @@ def test_english_dates_use_the_same_two_styles(rendered):
                 wrong[f"{name}: {style}"] = hits[:3]
     assert wrong == {}
     assert re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b", " ".join(pages.values()))
+
+
+# Words that keep their capital inside a label: names, acronyms, the product's own terms.
+PROPER = {"RMC", "Doorstroompunt", "IP", "JSON", "AVG", "IJ", "UWV", "WSP", "BBL", "BOL", "B1", "Kwint"}
+PROPER |= {"Matchtafel", "Nederlands", "Engels", "Dutch", "English"}
+
+
+def _labels_not_in_sentence_case(html: str) -> list[str]:
+    wrong = []
+    for label in re.findall(r"<dt[^>]*>(.*?)</dt>", html, re.S):
+        words = re.sub(r"<[^>]+>", "", label).split()
+        if any(w[:1].isupper() and w.strip("()/,:") not in PROPER for w in words[1:]):
+            wrong.append(label.strip())
+    return wrong
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_inzage_labels_are_in_sentence_case(client, settings, language):
+    world = demo_world(settings)
+    reader = client_for(client, "rmc@kwint.demo", language)
+    html = reader.get(reverse("privacy:inzage", args=[world.coached.code])).content.decode()
+    labels = re.findall(r"<dt[^>]*>(.*?)</dt>", html, re.S)
+    assert len(labels) > 20
+    assert _labels_not_in_sentence_case(html) == []
+    if language == "nl":
+        # Support needs as the words the form uses, never the stored codes.
+        assert not re.search(r"<dd[^>]*>[^<]*\b(housing|language|transport|money|health)\b", html)
