@@ -250,8 +250,10 @@ class Contact(models.Model):
             models.Index(fields=["student", "-at"], name="contact_student_at_idx"),
             models.Index(fields=["student", "reached", "-at"], name="contact_student_reached_at_idx"),
             models.Index(fields=["author", "-at"], name="contact_author_at_idx"),
-            # The reminder sweep's candidates: unanswered attempts since the last sweep.
+            # The reminder sweep's candidates: unanswered attempts (first sweep: by date; after
+            # that: those logged since the last sweep, whatever date they were entered for).
             models.Index(fields=["at"], name="contact_unreached_at_idx", condition=Q(reached=False)),
+            models.Index(fields=["created_at"], name="contact_unreached_logged_idx", condition=Q(reached=False)),
         ]
 
     def __str__(self) -> str:
@@ -471,6 +473,8 @@ class ReminderSweep(models.Model):
 
     day = models.DateField(unique=True)
     planned_at = models.DateTimeField(auto_now_add=True)
+    # When the day's latest run began: the next run reads contacts logged since then.
+    started_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return self.day.isoformat()

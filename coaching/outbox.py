@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.selectors import managed_region_ids, users_managed_by
 from coaching.models import Reminder
 from kwint.lib import outbox
 
@@ -144,8 +145,14 @@ def deliver(reminder_id: int) -> str:
     return "sent"
 
 
-def unsent_for_beheer():
-    """Rows that were not sent and why (expired, failed), newest first."""
-    return Reminder.objects.filter(status__in=[Reminder.Status.EXPIRED, Reminder.Status.FAILED]).select_related(
-        "recipient"
-    )
+def unsent_for_beheer(membership):
+    """Rows that were not sent and why (expired, failed), newest first, for the beheerder's
+    region: recipients with a role there, or (no account) young people of the region. Only
+    kinds, dates, recipients and reasons: nothing about the young person."""
+    region_ids = managed_region_ids(membership)
+    rows = Reminder.objects.filter(status__in=[Reminder.Status.EXPIRED, Reminder.Status.FAILED])
+    if region_ids is not None:
+        rows = rows.filter(
+            Q(recipient__in=users_managed_by(membership)) | Q(recipient__isnull=True, student__region_id__in=region_ids)
+        )
+    return rows.select_related("recipient").order_by("-on_date", "-id")

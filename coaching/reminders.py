@@ -96,10 +96,10 @@ def coach_digest_counts(user: User, today: dt.date, memberships: list[Membership
     return counts
 
 
-def _last_planned_day(today: dt.date) -> dt.date | None:
-    """The last day a sweep planned before today (None: never). A sweep handles what became due
-    since then, found through the due-date indexes; the first sweep ever catches up on all."""
-    return ReminderSweep.objects.filter(day__lt=today).order_by("-day").values_list("day", flat=True).first()
+def _last_sweep() -> ReminderSweep | None:
+    """The latest sweep (None: never). A sweep handles what became due or was logged since
+    then, found through indexes; the first sweep ever catches up on everything."""
+    return ReminderSweep.objects.order_by("-day").first()
 
 
 def reminders_plan(*, today: dt.date) -> list[int]:
@@ -109,15 +109,22 @@ def reminders_plan(*, today: dt.date) -> list[int]:
     person, and whether it still matters, is checked when the message is built (send time).
     A rerun re-reads the same small windows and inserts nothing new.
     """
-    # Escalations and close reminders look back one day more than needed: a sweep that ran
-    # late or a clock at midnight never leaves a gap (the unique keys make overlap harmless).
+    started = timezone.now()
     with transaction.atomic():
-        since = _last_planned_day(today)
-        since = since - dt.timedelta(days=1) if since else None
-        rows = _digests(today) + _overdue(today, since) + _unanswered(today, since) + _closing(today, since)
+        last = _last_sweep()
+        # One day / one hour of overlap: a late sweep or a clock at midnight never leaves a
+        # gap (the unique keys make the overlap harmless).
+        since = min(last.day, today) - dt.timedelta(days=1) if last else None
+        logged_since = last.started_at - dt.timedelta(hours=1) if last and last.started_at else None
+        rows = _digests(today) + _overdue(today, since) + _unanswered(today, logged_since) + _closing(today, since)
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
         _bundles(today)
-        ReminderSweep.objects.bulk_create([ReminderSweep(day=today)], ignore_conflicts=True)
+        ReminderSweep.objects.bulk_create(
+            [ReminderSweep(day=today, started_at=started)],
+            update_conflicts=True,
+            unique_fields=["day"],
+            update_fields=["started_at"],
+        )
     return list(
         Reminder.objects.filter(status=Reminder.Status.PENDING, on_date=today, kind__in=SENDABLE_KINDS)
         .order_by("pk")
@@ -127,11 +134,13 @@ def reminders_plan(*, today: dt.date) -> list[int]:
 
 def _digests(today: dt.date) -> list[Reminder]:
     """One digest per coach with check-ins due today or overdue (two indexed queries)."""
-    coaches = _due_checkins(today).exclude(coach=None).values("coach").distinct()
+    # order_by(): a model's default ordering would join DISTINCT and make every row distinct.
+    coaches = _due_checkins(today).exclude(coach=None).order_by().values("coach").distinct()
     users = (
         Membership.objects.filter(
             user__in=coaches, role__in=[Role.COACH, Role.STAGIAIR], is_active=True, user__is_active=True
         )
+        .order_by()
         .values_list("user_id", flat=True)
         .distinct()
     )
@@ -156,18 +165,21 @@ def _overdue(today: dt.date, since: dt.date | None) -> list[Reminder]:
     )
 
 
-def _unanswered(today: dt.date, since: dt.date | None) -> list[Reminder]:
+def _unanswered(today: dt.date, logged_since: dt.datetime | None) -> list[Reminder]:
     """Escalation, once per streak, after three unanswered attempts in a row. Only a new
-    unanswered attempt can make a streak, so the candidates are the young people with one since
-    the last sweep; their streaks are read in one query."""
-    start = (
-        timezone.make_aware(dt.datetime.combine(since, dt.time.min))
-        if since
-        else timezone.now() - dt.timedelta(days=UNANSWERED_LOOKBACK_DAYS)
-    )
+    unanswered attempt can make a streak, so the candidates are the young people with one
+    logged since the last sweep (whatever date it was entered for); their streaks are read in
+    one query. The first sweep ever looks back UNANSWERED_LOOKBACK_DAYS."""
+    if logged_since is not None:
+        new = Contact.objects.filter(reached=False, created_at__gte=logged_since)
+    else:
+        new = Contact.objects.filter(
+            reached=False, at__gte=timezone.now() - dt.timedelta(days=UNANSWERED_LOOKBACK_DAYS)
+        )
     candidates = list(
-        Contact.objects.filter(reached=False, at__gte=start, trajectory__closed_at__isnull=True)
+        new.filter(trajectory__closed_at__isnull=True)
         .filter(~contact_declined("student"))
+        .order_by()
         .values_list("student_id", flat=True)
         .distinct()
     )
@@ -224,6 +236,7 @@ def _bundles(today: dt.date) -> None:
     """A coordinator gets the escalations as one bundle a day, not one e-mail per check-in."""
     coordinators = (
         Reminder.objects.filter(kind__in=ITEM_KINDS, status=Reminder.Status.PENDING)
+        .order_by()
         .values_list("recipient_id", flat=True)
         .distinct()
     )

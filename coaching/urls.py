@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching import views, views_caseload, views_reopen, views_team
+from coaching import views, views_caseload, views_outbox, views_reopen, views_team
 
 app_name = "coaching"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("contacten/<uuid:code>/wijzigen/", views.contact_edit, name="contact_edit"),
     path("contactmomenten/<uuid:code>/verplaatsen/", views.checkin_move, name="checkin_move"),
     path("aanbod/<uuid:code>/status/", views.support_update, name="support_update"),
+    path("beheer/niet-verstuurd/", views_outbox.unsent, name="outbox_unsent"),
 ]

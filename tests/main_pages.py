@@ -111,6 +111,7 @@ def main_pages(world: DemoWorld) -> list[MainPage]:
         MainPage("beheer@kwint.demo", "consent-texts", reverse("consent:texts")),
         MainPage("beheer@kwint.demo", "consent-text", reverse("consent:text_detail", args=[text])),
         MainPage("beheer@kwint.demo", "erasure", reverse("privacy:erasure_preview")),
+        MainPage("beheer@kwint.demo", "outbox-unsent", reverse("coaching:outbox_unsent")),
     ]
     if incoming is not None:
         pages.append(

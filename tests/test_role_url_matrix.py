@@ -204,6 +204,8 @@ EXPECTED.update(
         "coaching:contact_edit": on_student(coach=200),
         "coaching:checkin_move": ALL_405,
         "coaching:support_update": ALL_405,
+        # The beheerder's list of reminders that were not sent (and why).
+        "coaching:outbox_unsent": BEHEER,
         # --- dashboards -------------------------------------------------------------------------
         # Every role with students of its own has a dashboard of them; the national overview is
         # for the analyst only (tests/dashboards/test_dashboard_page.py).

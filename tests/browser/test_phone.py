@@ -105,3 +105,10 @@ def test_team_page_fits_a_phone(phone, cast, password, students):
     _no_sideways_scroll(phone)
     assert phone.locator(".team-students tbody tr").first.evaluate("e => getComputedStyle(e).display") == "block"
     assert phone.evaluate(SMALL_TARGETS) == []
+
+
+def test_on_a_desktop_too_every_target_is_24_px(page, cast, password, students):
+    browser_login(page, cast.coach.user.email, password)
+    assert page.evaluate(SMALL_TARGETS) == []
+    page.goto(f"{page.base_url}/jongeren/{students.code}/")
+    assert page.evaluate(SMALL_TARGETS) == []

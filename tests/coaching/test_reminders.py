@@ -345,3 +345,23 @@ def test_each_sweep_escalates_what_became_overdue_since_the_last_one(cast, two_s
     with time_machine.travel(local(2026, 7, 30, 7, 0), tick=False):
         reminders.reminders_plan(today=dt.date(2026, 7, 30))
     assert Reminder.objects.filter(kind="overdue").count() == 2
+
+
+def test_attempts_logged_after_a_sweep_for_an_earlier_date_still_escalate(cast, two_students):
+    """The window is what was logged since the last sweep, not the date the attempt is for: a
+    coach entering yesterday's three missed calls this afternoon is seen tomorrow morning."""
+    student = two_students[0]
+    with time_machine.travel(local(2026, 7, 7, 7, 0), tick=False):
+        reminders.reminders_plan(today=dt.date(2026, 7, 7))
+    with time_machine.travel(local(2026, 7, 7, 15, 0), tick=False):
+        for hour in (9, 11, 13):
+            contact_log(
+                student=student,
+                author=cast.coach.user,
+                channel="telefoon",
+                reached=False,
+                at=local(2026, 7, 6, hour, 0),
+            )
+    with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False):
+        reminders.reminders_plan(today=dt.date(2026, 7, 8))
+    assert Reminder.objects.filter(kind=Reminder.Kind.UNANSWERED, student=student).count() == 1
