@@ -12,6 +12,7 @@ from accounts.selectors import (
     organisations_managed_by,
     regions_managed_by,
 )
+from kwint.lib.locking import VersionedFormMixin
 from kwint.lib.text import normalize_text
 
 
@@ -56,7 +57,7 @@ class OrganisationFilterForm(forms.Form):
         self.fields["region"].to_field_name = "code"
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "region", "municipality", "email"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kwint.lib.locking import VERSION_FIELD
 from kwint.lib.text import fold
 
 
@@ -132,6 +133,7 @@ class Organisation(models.Model):
     is_active = models.BooleanField(_("actief"), default=True)
     # The name folded (no accents, lower case) for search, kept by save().
     search_name = models.CharField(_("zoeknaam"), max_length=200, blank=True, editable=False)
+    edit_version = VERSION_FIELD()  # optimistic locking of the settings form (kwint.lib.locking)
 
     class Meta:
         verbose_name = _("organisatie")

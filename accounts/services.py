@@ -24,6 +24,7 @@ from accounts.models import Membership, Municipality, Organisation, Region, Role
 from accounts.passwords import invite_link
 from audit.models import Action
 from audit.services import access_log
+from kwint.lib.locking import bump, locked_for_update
 
 logger = logging.getLogger(__name__)
 
@@ -48,18 +49,28 @@ def organisation_create(
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, request=None, **fields) -> Organisation:
+def organisation_update(
+    *, organisation: Organisation, request=None, version: int | None = None, **fields
+) -> Organisation:
+    """Change an organisation's settings. With `version` (the edit form's), raises
+    kwint.lib.locking.StaleVersion when another beheerder saved in between; only the changed
+    columns are written."""
     allowed = {"name", "kind", "region", "municipality", "email"}
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"organisation_update() does not change {sorted(unknown)}")
     if "name" in fields:
         fields["name"] = fields["name"].strip()
-    changed = [name for name, value in fields.items() if getattr(organisation, name) != value]
+    current = locked_for_update(Organisation, organisation.pk, version)
+    changed = [name for name, value in fields.items() if getattr(current, name) != value]
     for name in changed:
+        setattr(current, name, fields[name])
         setattr(organisation, name, fields[name])
-    organisation.full_clean()
-    organisation.save()
+    current.full_clean()
+    if changed:
+        bump(current)
+        current.save(update_fields=[*changed, "search_name", "edit_version"])
+        organisation.edit_version = current.edit_version
     access_log(
         request=request,
         action=Action.CHANGE,

@@ -21,6 +21,7 @@ from accounts.services import (
     organisation_update,
 )
 from kwint.lib.access import role_required
+from kwint.lib.locking import StaleVersion, conflict_form
 
 PAGE_SIZE = 25
 
@@ -81,8 +82,12 @@ def organisation_edit(request, code):
     if request.method == "POST" and form.is_valid():
         # The form validated on the instance; re-read it so the service compares old and new.
         organisation.refresh_from_db()
+        fields = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
         try:
-            organisation_update(organisation=organisation, request=request, **form.cleaned_data)
+            organisation_update(organisation=organisation, request=request, version=form.read_version, **fields)
+        except StaleVersion as stale:
+            # Another beheerder saved in between: nothing written; their changes beside yours.
+            form = conflict_form(form, stale.current, membership=request.membership)
         except ValidationError as error:
             form.add_error(None, error)
         else:

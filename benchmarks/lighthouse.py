@@ -55,8 +55,10 @@ def run_lighthouse(url: str, headers: dict[str, str], chrome: str, name: str) ->
             env={**os.environ, "CHROME_PATH": chrome},
             capture_output=True,
             text=True,
-            check=True,
-        ).stdout
+        )
+    if out.returncode:
+        raise RuntimeError(f"lighthouse failed on {url}: {out.stderr[-2000:]}")
+    out = out.stdout
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / f"{name.replace(' ', '-')}.json").write_text(out)
     report = json.loads(out)
@@ -86,6 +88,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--chrome", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
     parser.add_argument("--no-setup", action="store_true", help="skip migrate, seed_demo and collectstatic")
+    parser.add_argument(
+        "--login",
+        default=":".join(DEMO_COACH),
+        help="EMAIL:PASSWORD of the coach (default: the demo coach); with --no-setup on another data set, "
+        "e.g. a national bench coach that benchmarks/load.py gave a password",
+    )
+    parser.add_argument("--scale", default="demo", help="the Scale column of the table rows")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
@@ -99,7 +108,7 @@ def main() -> None:
         manage("seed_demo", env=env)
     with gunicorn(env, app="benchmarks.proxy_wsgi:application") as base:
         with httpx.Client() as client:
-            home = login(client, base, *DEMO_COACH)
+            home = login(client, base, *args.login.split(":", 1))
             caseload = str(home.url)
             student = re.search(r'href="(/jongeren/[0-9a-f-]{36}/)"', home.text)
             if not student:
@@ -130,11 +139,11 @@ def main() -> None:
                 flush=True,
             )
             rows.append(
-                f"| Lighthouse mobile, {name}: first contentful paint ² | demo | {statistics.median(fcp):.0f} ms "
+                f"| Lighthouse mobile, {name}: first contentful paint ² | {args.scale} | {statistics.median(fcp):.0f} ms "
                 f"| {fcp[-1]:.0f} ms (worst of {args.runs}) | — | — | < 1.5 s | {'yes' if fcp[-1] < 1500 else 'no'} |"
             )
             rows.append(
-                f"| Lighthouse mobile, {name}: performance · accessibility · best practices ² | demo | "
+                f"| Lighthouse mobile, {name}: performance · accessibility · best practices ² | {args.scale} | "
                 + " · ".join(f"{statistics.median(scores[c]):.2f}" for c in CATEGORIES)
                 + " | "
                 + " · ".join(f"{scores[c][0]:.2f}" for c in CATEGORIES)

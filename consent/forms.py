@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.models import ConsentRecord, ConsentText, Purpose, Status
 from consent.selectors import needs_representative
 from consent.services import representative_check
+from kwint.lib.locking import VersionedFormMixin
 from kwint.lib.text import normalize_text
 
 NOT_ASKED = "not_asked"
@@ -288,7 +289,7 @@ class LinkForm(forms.Form):
         }
 
 
-class ConsentTextForm(forms.ModelForm):
+class ConsentTextForm(VersionedFormMixin, forms.ModelForm):
     """A new version of a text. Purpose and school are chosen once; a draft can change its
     wording until it is published."""
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region
 from kwint.lib.dates import short_date
+from kwint.lib.locking import VERSION_FIELD
 
 # The consent vocabulary and the current state per purpose live one floor down, in `students`:
 # the access door reads them, and `students` never imports `consent`. Consent owns the texts,
@@ -56,6 +57,7 @@ class ConsentText(models.Model):
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    edit_version = VERSION_FIELD()  # optimistic locking of the draft (kwint.lib.locking)
 
     class Meta:
         verbose_name = _("toestemmingstekst")

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from accounts.models import Region
 from consent.models import ConsentRecord, ConsentText, CurrentConsent, Status
 from consent.selectors import GUIDING_PURPOSES, needs_representative
 from consent.signals import consent_given, consent_withdrawn
+from kwint.lib.locking import StaleVersion
 from students.models import Outcome, Student
 from students.services import timeline_add
 
@@ -256,11 +258,20 @@ def consent_text_create(
 
 
 @transaction.atomic
-def consent_text_update(*, text: ConsentText, **fields) -> ConsentText:
-    """Change a draft. A conditional update: a text published meanwhile is never touched."""
+def consent_text_update(*, text: ConsentText, version: int | None = None, **fields) -> ConsentText:
+    """Change a draft. A conditional update: a text published meanwhile is never touched, and
+    with `version` (the edit form's) neither is one another beheerder saved in between
+    (kwint.lib.locking.StaleVersion, with the text as it is now)."""
     values = {k: v for k, v in fields.items() if k in TEXT_FIELDS}
-    if not ConsentText.objects.filter(pk=text.pk, published_at__isnull=True).update(**values):
+    drafts = ConsentText.objects.filter(pk=text.pk, published_at__isnull=True)
+    if version is not None:
+        drafts = drafts.filter(edit_version=version)
+    if not drafts.update(**values, edit_version=F("edit_version") + 1):
+        current = ConsentText.objects.get(pk=text.pk)
+        if current.published_at is None:
+            raise StaleVersion(current)
         raise ConsentTextFrozen
+    text.edit_version = (version or text.edit_version) + 1
     for key, value in values.items():
         setattr(text, key, value)
     return text

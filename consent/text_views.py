@@ -18,6 +18,7 @@ from consent.models import ConsentText, Purpose
 from consent.selectors import schools_for_beheerder, texts_for_beheerder
 from consent.services import ConsentTextFrozen, consent_text_create, consent_text_publish, consent_text_update
 from kwint.lib.access import role_required
+from kwint.lib.locking import StaleVersion, conflict_form
 
 
 def _text_for(request, code) -> ConsentText:
@@ -99,15 +100,17 @@ def text_edit(request, code):
             request, _("Een gepubliceerde tekst verandert nooit. Maak een nieuwe versie; die is al ingevuld.")
         )
         return redirect(f"{reverse('consent:text_create')}?van={text.code}")
-    form = ConsentTextForm(
-        request.POST if request.method == "POST" else None,
-        instance=text,
-        schools=schools_for_beheerder(request.membership),
-        editing=True,
-    )
+    form_kwargs = {"schools": schools_for_beheerder(request.membership), "editing": True}
+    form = ConsentTextForm(request.POST if request.method == "POST" else None, instance=text, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
-            consent_text_update(text=text, **{k: form.cleaned_data[k] for k in form.cleaned_data})
+            consent_text_update(
+                text=text, version=form.read_version, **{k: form.cleaned_data[k] for k in form.cleaned_data}
+            )
+        except StaleVersion as stale:
+            # Another beheerder saved this draft in between: nothing written; both shown.
+            form = conflict_form(form, stale.current, **form_kwargs)
+            return render(request, "consent/texts/form.html", {"form": form, "text": text})
         except ConsentTextFrozen:
             messages.error(request, _("Deze tekst is intussen gepubliceerd en kan niet meer veranderen."))
         else:

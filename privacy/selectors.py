@@ -245,7 +245,7 @@ _MODEL_TITLES = {
 }
 # Internal identifiers and machine data: in the JSON file, not on the printed page. The
 # timeline's event name is internal too: its row reads as the sentence it stands for.
-_TECHNICAL = {"code", "data", "event"}
+_TECHNICAL = {"code", "data", "event", "edit_version"}
 # Stored codes without choices on the field: printed as their label, never as the code
 # ("Wonen, Werk", not "housing, work").
 _VALUE_CHOICES = {"support_needs": SupportNeed, "role": Role}
@@ -308,7 +308,9 @@ def _rows(objects, fields) -> list[list[tuple[str, str]]]:
 def inzage_collect(student: Student) -> list[Section]:
     """Everything Kwint holds on one young person, built from Student's relations so that a
     model added later appears without changing this code. Labels are the models' verbose names."""
-    sections = [Section(str(Student._meta.verbose_name), "student", _rows([student], _fields_of(Student, set())))]
+    sections = [
+        Section(str(Student._meta.verbose_name), "student", _rows([student], _fields_of(Student, {"edit_version"})))
+    ]
     for model, lookup in related_models_of_student():
         if model is Student:
             continue

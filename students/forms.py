@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Role
+from kwint.lib.locking import VersionedFormMixin
 from kwint.lib.text import normalize_text
 from students import parsing, validators
 from students.import_fields import FIELDS
@@ -24,7 +25,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class StudentForm(forms.ModelForm):
+class StudentForm(VersionedFormMixin, forms.ModelForm):
     support_needs = forms.MultipleChoiceField(
         label=_("Ondersteuningsbehoefte"),
         choices=SupportNeed.choices,
@@ -195,7 +196,7 @@ class MappingForm(forms.Form):
         return {name: header for name, header in self.cleaned_data.items() if header}
 
 
-class HandoverForm(forms.ModelForm):
+class HandoverForm(VersionedFormMixin, forms.ModelForm):
     support_needs = forms.MultipleChoiceField(
         label=_("Ondersteuningsbehoefte"),
         choices=SupportNeed.choices,

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role
+from kwint.lib.locking import bump, locked_for_update
 from students.access import purpose_for_organisation
 from students.models import Handover, Purpose, Student
 from students.selectors import has_consent
@@ -50,15 +51,20 @@ def handover_open(student: Student) -> Handover:
 
 
 @transaction.atomic
-def handover_save(*, student: Student, actor, data: dict) -> Handover:
-    """Save the handover's content (a draft can be finished later)."""
+def handover_save(*, student: Student, actor, data: dict, version: int | None = None) -> Handover:
+    """Save the handover's content (a draft can be finished later). With `version` (the edit
+    form's), raises kwint.lib.locking.StaleVersion when someone saved the handover in between."""
     handover = handover_open(student)
     created = handover.pk is None
+    if not created:
+        handover = locked_for_update(Handover, handover.pk, version)
     for name in CONTENT_FIELDS:
         if name in data:
             setattr(handover, name, data[name])
     if created:
         handover.created_by = actor
+    else:
+        bump(handover)
     handover.save()
     if created:
         timeline_add(student=student, event="handover_started", actor=actor)
@@ -100,15 +106,22 @@ def receivers_for(membership: Membership) -> tuple[list[Organisation], list[Memb
 
 
 @transaction.atomic
+@transaction.atomic
 def handover_offer(
-    *, student: Student, actor, organisation: Organisation, coach=None, data: dict | None = None
+    *,
+    student: Student,
+    actor,
+    organisation: Organisation,
+    coach=None,
+    data: dict | None = None,
+    version: int | None = None,
 ) -> Handover:
     """Offer the open handover to an organisation (optionally a named coach of it). Raises
-    HandoverBlocked when consent for the receiver is missing."""
+    HandoverBlocked when consent for the receiver is missing, StaleVersion as handover_save."""
     reason = offer_block_reason(student=student, organisation=organisation)
     if reason:
         raise HandoverBlocked(reason)
-    handover = handover_save(student=student, actor=actor, data=data or {})
+    handover = handover_save(student=student, actor=actor, data=data or {}, version=version)
     handover.to_organisation = organisation
     handover.to_coach = coach
     handover.status = Handover.Status.OFFERED

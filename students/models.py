@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation, Region
+from kwint.lib.locking import VERSION_FIELD
 from kwint.lib.text import fold, normalize_text
 
 
@@ -192,6 +193,8 @@ class Student(models.Model):
     # Names and student number folded (no accents, lower case) for search; kept by save() and
     # by the import's bulk writes (`refresh_search_text`).
     search_text = models.CharField(_("zoektekst"), max_length=500, blank=True, editable=False)
+    # Optimistic locking (kwint.lib.locking): raised on every save through an edit form.
+    edit_version = VERSION_FIELD()
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -386,6 +389,8 @@ class Handover(models.Model):
     decline_reason = models.TextField(_("reden van afwijzen"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    edit_version = VERSION_FIELD()  # optimistic locking (kwint.lib.locking)
 
     class Meta:
         verbose_name = _("warme overdracht")

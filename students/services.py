@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from kwint.lib.locking import bump, locked_for_update
 from students.models import Student, TimelineEvent
 from students.signals import student_assigned
 from students.timeline import event_kind
@@ -104,18 +105,25 @@ def student_create(*, school, actor, data: dict) -> Student:
 
 
 @transaction.atomic
-def student_update(*, student: Student, actor, data: dict) -> list[str]:
-    """Change a student's fields; returns the names of the fields that changed."""
+@transaction.atomic
+def student_update(*, student: Student, actor, data: dict, version: int | None = None) -> list[str]:
+    """Change a student's fields; returns the names of the fields that changed. With `version`
+    (the edit form's), raises kwint.lib.locking.StaleVersion when someone saved in between; only
+    the changed columns are written, so no other field is ever overwritten with a stale value."""
+    current = locked_for_update(Student, student.pk, version)
     changed = []
     for field, value in data.items():
         if field not in EDITABLE_FIELDS:
             continue
-        if getattr(student, field) != value:
-            setattr(student, field, value)
+        if getattr(current, field) != value:
+            setattr(current, field, value)
             changed.append(field)
     if not changed:
         return []
-    student.region_id = _region_for(student)
-    student.save()
+    current.region_id = _region_for(current)
+    bump(current)
+    current.save(update_fields=[*changed, "region", "edit_version", "updated_at"])
+    for name in [*changed, "region_id", "edit_version"]:
+        setattr(student, name, getattr(current, name))
     timeline_add(student=student, event="student_updated", actor=actor, data={"fields": changed})
     return changed

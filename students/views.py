@@ -13,6 +13,7 @@ from accounts.models import Role
 from audit.models import Action
 from audit.services import access_log
 from kwint.lib.access import role_required
+from kwint.lib.locking import StaleVersion, conflict_form
 from students.access import Perm, get_student_for, has_perm
 from students.filters import StudentFilter
 from students.forms import StudentForm
@@ -129,7 +130,12 @@ def student_edit(request, code):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         # The ModelForm already set the values on `student`; reload so the service sees the change.
         student.refresh_from_db()
-        changed = student_update(student=student, actor=request.user, data=data)
-        messages.success(request, _("Wijzigingen opgeslagen.") if changed else _("Er was niets gewijzigd."))
-        return redirect("students:detail", code=student.code)
+        try:
+            changed = student_update(student=student, actor=request.user, data=data, version=form.read_version)
+        except StaleVersion as stale:
+            # Someone saved in between: nothing written; their changes beside yours.
+            form = conflict_form(form, stale.current)
+        else:
+            messages.success(request, _("Wijzigingen opgeslagen.") if changed else _("Er was niets gewijzigd."))
+            return redirect("students:detail", code=student.code)
     return render(request, "students/form.html", {"form": form, "student": student})

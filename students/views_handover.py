@@ -13,6 +13,7 @@ from accounts.models import Role
 from audit.models import Action
 from audit.services import access_log
 from kwint.lib.access import role_required
+from kwint.lib.locking import StaleVersion, conflict_form
 from students.access import Perm, get_student_for, has_perm, students_visible_to
 from students.forms import AcceptForm, BulkOfferForm, DeclineForm, HandoverForm, OfferForm
 from students.handovers import (
@@ -47,21 +48,34 @@ def handover_edit(request, code):
     blocked = None
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        if "offer" not in request.POST:
-            handover_save(student=student, actor=request.user, data=data)
-            messages.success(request, _("Concept opgeslagen. U kunt later verder schrijven."))
-            return redirect("students:handover", code=student.code)
-        if offer_form.is_valid():
-            organisation, coach = offer_form.receiver_parts()
-            try:
-                handover_offer(student=student, actor=request.user, organisation=organisation, coach=coach, data=data)
-            except HandoverBlocked as exc:
-                # Keep what was written, and explain why it cannot go out yet.
-                handover_save(student=student, actor=request.user, data=data)
-                blocked = str(exc)
-            else:
-                messages.success(request, _("Overdracht aangeboden aan %(org)s.") % {"org": organisation.name})
-                return redirect("students:detail", code=student.code)
+        version = form.read_version
+        try:
+            if "offer" not in request.POST:
+                handover_save(student=student, actor=request.user, data=data, version=version)
+                messages.success(request, _("Concept opgeslagen. U kunt later verder schrijven."))
+                return redirect("students:handover", code=student.code)
+            if offer_form.is_valid():
+                organisation, coach = offer_form.receiver_parts()
+                try:
+                    handover_offer(
+                        student=student,
+                        actor=request.user,
+                        organisation=organisation,
+                        coach=coach,
+                        data=data,
+                        version=version,
+                    )
+                except HandoverBlocked as exc:
+                    # Keep what was written, and explain why it cannot go out yet.
+                    handover_save(student=student, actor=request.user, data=data, version=version)
+                    blocked = str(exc)
+                    form = HandoverForm(instance=handover_open(student))
+                else:
+                    messages.success(request, _("Overdracht aangeboden aan %(org)s.") % {"org": organisation.name})
+                    return redirect("students:detail", code=student.code)
+        except StaleVersion as stale:
+            # Someone saved the handover in between: nothing written; their changes beside yours.
+            form = conflict_form(form, stale.current)
     return render(
         request,
         "students/handover_form.html",

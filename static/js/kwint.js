@@ -1,4 +1,23 @@
 // Progressive enhancement only: every page works without this file.
+
+// htmx (52 KB) is fetched and run only on a page with an hx-* attribute that makes a request:
+// most pages have none, and on a phone running it would hold up the page (issue 16). It is added
+// at the window's load event: htmx starts at once only when the document is complete (added
+// earlier, it would wait for a DOMContentLoaded that has passed already).
+{
+  const HTMX_USE = ["get", "post", "put", "patch", "delete", "boost"]
+    .flatMap((verb) => [`[hx-${verb}]`, `[data-hx-${verb}]`])
+    .join(",");
+  const htmxSrc = document.currentScript && document.currentScript.dataset.htmx;
+  window.addEventListener("load", () => {
+    if (htmxSrc && !window.htmx && document.querySelector(HTMX_USE)) {
+      const script = document.createElement("script");
+      script.src = htmxSrc;
+      document.head.appendChild(script);
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   // Elements marked data-autosubmit submit their form on change (filters, language).
   document.querySelectorAll("[data-autosubmit]").forEach((el) => {

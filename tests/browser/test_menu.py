@@ -4,6 +4,7 @@ two-plugin bundle (`make css`, `make js`): the navbar toggler on a phone and the
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import browser_login
 
@@ -49,4 +50,29 @@ def test_the_account_menu_on_a_wide_screen_opens_below_its_button(page, cast, pa
     # right-aligned (dropdown-menu-end), inside the window.
     assert menu_box["y"] >= button_box["y"] + button_box["height"] - 1
     assert menu_box["x"] + menu_box["width"] <= 1280
+    assert page.console_errors == []
+
+
+def test_htmx_is_loaded_only_where_a_page_uses_it(page, cast, password):
+    """kwint.js fetches htmx on a page with an hx-* request attribute and nowhere else."""
+    page.goto(page.base_url + "/inloggen/")
+    page.wait_for_load_state("load")
+    assert page.evaluate("typeof window.htmx") == "undefined"
+    assert not [
+        r
+        for r in page.context.pages[0].evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+        if "htmx" in r
+    ]
+
+    # A page that uses it: the same login page with an hx-get element added before kwint.js runs.
+    page.route(
+        "**/inloggen/",
+        lambda route: route.fulfill(
+            response=(response := route.fetch()),
+            body=response.text().replace("<main", '<div hx-get="/healthz" hx-trigger="load" id="probe"></div><main', 1),
+        ),
+    )
+    page.goto(page.base_url + "/inloggen/")
+    expect(page.locator("#probe")).to_have_text("ok")  # htmx ran the request
+    assert page.evaluate("typeof window.htmx") == "object"
     assert page.console_errors == []
