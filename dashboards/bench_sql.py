@@ -231,7 +231,7 @@ def insert_students(cursor, now: dt.datetime) -> None:
              woonplaats, location, student_number, programme_name, crebo, level, leerweg, sector, class_name,
              cohort, expected_diploma_date, outcome, outcome_date, is_vulnerable, support_needs,
              erase_after, erased_at, created_at, updated_at, coach_id, guiding_organisation_id,
-             municipality_id, region_id, school_id, search_text)
+             municipality_id, region_id, school_id, search_text, erase_reason, legal_hold_reason)
         SELECT gen_random_uuid(), {first}, '', {tussen}, {last},
                diploma_on - make_interval(years => 17 + floor(pg_temp.u(g, 23) * 4)::int,
                                           days => floor(pg_temp.u(g, 24) * 300)::int),
@@ -242,7 +242,7 @@ def insert_students(cursor, now: dt.datetime) -> None:
                'K' || (1 + mod(g, 9))::text, cohort, diploma_on, outcome,
                CASE WHEN outcome = 'studying' THEN NULL ELSE diploma_on END,
                pg_temp.u(g, 26) < 0.4, '[]'::jsonb, NULL, NULL,
-               %(now)s, %(now)s, coach_id, guiding_id, municipality_id, region_id, school_id, {search}
+               %(now)s, %(now)s, coach_id, guiding_id, municipality_id, region_id, school_id, {search}, '', ''
         FROM bench_student ORDER BY g
         """,
         {"now": now},

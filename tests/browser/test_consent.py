@@ -64,7 +64,7 @@ def test_the_young_person_answers_on_a_phone(phone_page, cast, texts):
         phone_page.get_by_role("group", name=texts[purpose].title_nl).get_by_label(answer).check()
     phone_page.get_by_role("button", name="Verstuur mijn antwoorden").click()
     phone_page.wait_for_url(re.compile(r"/toestemming/klaar/$"))
-    assert phone_page.get_by_role("heading", name="Later toch intrekken?").is_visible()
+    assert phone_page.get_by_role("heading", name="Later van gedachten veranderen?").is_visible()
     assert_accessible(phone_page)
     assert set(CurrentConsent.objects.filter(student=student).values_list("purpose", "status")) == {
         (Purpose.CONTACT, Status.GIVEN),
