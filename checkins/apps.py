@@ -10,3 +10,8 @@ class CheckinsConfig(AppConfig):
         from checkins import sending, timeline  # noqa: F401  (registers how check-in events read)
 
         sending.register()
+
+        from checkins.selectors import self_checkin_state
+        from coaching.selectors import CASELOAD_COLUMNS
+
+        CASELOAD_COLUMNS["self_checkin"] = self_checkin_state

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,3 +103,29 @@ def student_panel(student: Student) -> Panel:
 
 def messages_of(student: Student) -> QuerySet[Message]:
     return Message.objects.filter(student=student)
+
+
+def self_checkin_state():
+    """The caseload's check-in column: the state of the young person's latest link (of the last
+    30 days) as one correlated subquery: "answered", "no_answer" (sent five days ago or more,
+    or expired, without an answer), "sent", or "" (none)."""
+    now = timezone.now()
+    sent = Message.objects.filter(link=OuterRef("pk"), status__in=[Message.Status.SENT, Message.Status.DELIVERED])
+    links = (
+        Link.objects.filter(student=OuterRef("pk"), created_at__gte=now - dt.timedelta(days=30))
+        .order_by("-created_at")
+        .annotate(
+            state=Case(
+                When(answer_count__gt=0, then=Value("answered")),
+                When(
+                    Q(expires_at__lte=now) | Exists(sent.filter(sent_at__lte=now - dt.timedelta(days=5))),
+                    then=Value("no_answer"),
+                ),
+                When(Exists(sent), then=Value("sent")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        .values("state")[:1]
+    )
+    return Subquery(links, output_field=CharField())

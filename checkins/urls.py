@@ -1,6 +1,6 @@
 from django.urls import path
 
-from checkins import public_views
+from checkins import public_views, views
 
 app_name = "checkins"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("c-klaar/", public_views.public_done, name="public_done"),
     # Delivery reports from the SMS provider (signed; see checkins.sms).
     path("sms/status/", public_views.public_sms_report, name="public_sms_report"),
+    # The coach's side.
+    path("coaching/jongeren/<uuid:code>/check-in/", views.send, name="send"),
+    path("coaching/jongeren/<uuid:code>/check-in/instellingen/", views.preference, name="preference"),
+    path("coaching/check-in/contactplannen/", views.plans, name="plans"),
+    path("coaching/check-in/contactplannen/<uuid:code>/", views.plan_edit, name="plan_edit"),
 ]

@@ -18,7 +18,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -81,7 +81,7 @@ def coach_digest_counts(user: User, today: dt.date, memberships: list[Membership
     """Counts for one coach's digest, over students the coach may still see."""
     memberships = memberships if memberships is not None else _coaching_memberships([user.pk]).get(user.pk, [])
     if not memberships:
-        return {"today": 0, "overdue": 0, "to_close": 0}
+        return {"today": 0, "overdue": 0, "to_close": 0, "wants_contact": 0}
     visible = students_visible_to(memberships[0])
     for m in memberships[1:]:
         visible = visible | students_visible_to(m)
@@ -93,7 +93,15 @@ def coach_digest_counts(user: User, today: dt.date, memberships: list[Membership
     counts["to_close"] = Trajectory.objects.filter(
         coach=user, closed_at__isnull=True, end_date__lte=today, student__in=visible_ids
     ).count()
+    counts["wants_contact"] = wants_contact_students(visible.filter(coach=user)).count()
     return counts
+
+
+def wants_contact_students(students):
+    """Students who asked for contact in a self check-in and whom no coach has reached since:
+    their latest reached contact is that check-in."""
+    latest = Contact.objects.filter(student=OuterRef("pk"), reached=True).order_by("-at").values("wants_contact")[:1]
+    return students.annotate(wants=Subquery(latest)).filter(wants=True)
 
 
 def _last_sweep() -> ReminderSweep | None:
@@ -133,13 +141,20 @@ def reminders_plan(*, today: dt.date) -> list[int]:
 
 
 def _digests(today: dt.date) -> list[Reminder]:
-    """One digest per coach with check-ins due today or overdue (two indexed queries)."""
+    """One digest per coach with check-ins due today or overdue, or with a young person who
+    asked for contact in a self check-in (one query)."""
     # order_by(): a model's default ordering would join DISTINCT and make every row distinct.
     coaches = _due_checkins(today).exclude(coach=None).order_by().values("coach").distinct()
+    # Also the coaches of whoever asked for contact in a self check-in since yesterday morning.
+    asked = Contact.objects.filter(wants_contact=True, at__gte=timezone.now() - dt.timedelta(days=2))
+    asked_coaches = (
+        Trajectory.objects.filter(closed_at__isnull=True, student__in=asked.values("student"), coach__isnull=False)
+        .order_by()
+        .values("coach")
+    )
     users = (
-        Membership.objects.filter(
-            user__in=coaches, role__in=[Role.COACH, Role.STAGIAIR], is_active=True, user__is_active=True
-        )
+        Membership.objects.filter(role__in=[Role.COACH, Role.STAGIAIR], is_active=True, user__is_active=True)
+        .filter(Q(user__in=coaches) | Q(user__in=asked_coaches))
         .order_by()
         .values_list("user_id", flat=True)
         .distinct()
@@ -290,12 +305,17 @@ def _message(reminder: Reminder) -> tuple[EmailMultiAlternatives | None, list[in
         context = {"user": user, "reminder": reminder, "lines": []}
         if reminder.kind == Reminder.Kind.DIGEST:
             counts = coach_digest_counts(user, reminder.on_date)
-            if not (counts["today"] or counts["overdue"]):
+            if not (counts["today"] or counts["overdue"] or counts["wants_contact"]):
                 return None, []
             context["subject"] = _("Kwint: %(n)s contactmoment(en) voor vandaag") % {
                 "n": counts["today"] + counts["overdue"]
             }
-            context["lines"] = [
+            context["lines"] = []
+            if counts["wants_contact"]:
+                # At the top: a young person who asked for contact comes before the schedule.
+                context["subject"] = _("Kwint: %(n)s jongere(n) vraagt om contact") % {"n": counts["wants_contact"]}
+                context["lines"].append(_("Vraagt om contact (check-in): %(n)s") % {"n": counts["wants_contact"]})
+            context["lines"] += [
                 _("Vandaag gepland: %(n)s") % {"n": counts["today"]},
                 _("Te laat: %(n)s") % {"n": counts["overdue"]},
             ]

@@ -4,6 +4,8 @@ annotated with correlated subqueries so its query count does not grow with the c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -28,6 +30,11 @@ from consent.selectors import renewals_open, with_renewal_dates
 from students.access import students_visible_to
 from students.models import Student
 from students.selectors import contact_declined, contact_declined_at, contact_declined_since
+
+# Columns an app above coaching adds to the caseload, computed in the same SELECT (name ->
+# function returning an expression on Student). The self check-in registers its state here
+# (checkins.selectors), so coaching never imports the apps built on it.
+CASELOAD_COLUMNS: dict[str, Callable[[], Any]] = {}
 
 CASELOAD_FILTERS = ("aandacht", "week", "stil", "alle")
 CASELOAD_SORTS = ("aandacht", "naam", "laatste_contact", "volgend")
@@ -146,7 +153,15 @@ def caseload_for(
         students = students.filter(quiet_since(timezone.now() - dt.timedelta(days=QUIET_DAYS)))
     # How many need attention today in the whole caseload, whatever the filter or search: an
     # uncorrelated subquery, which PostgreSQL runs once for the query (an InitPlan).
-    students = annotate_coaching(students).annotate(attention_total=Subquery(_attention(membership, today)))
+    students = annotate_coaching(students).annotate(
+        attention_total=Subquery(_attention(membership, today)),
+        # The young person asked for contact in a self check-in, and no coach has reached them
+        # since: the latest reached contact is that check-in (same index as last_reached_at).
+        wants_contact=Subquery(
+            Contact.objects.filter(student=OuterRef("pk"), reached=True).order_by("-at").values("wants_contact")[:1]
+        ),
+        **{name: column() for name, column in CASELOAD_COLUMNS.items()},
+    )
     if sort == "naam":
         order = ["last_name", "first_name", "pk"]
     elif sort == "laatste_contact":

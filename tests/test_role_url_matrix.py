@@ -185,6 +185,11 @@ EXPECTED.update(
         "checkins:public_done": row(200),
         # The SMS provider's delivery reports: without a valid signature, refused for everyone.
         "checkins:public_sms_report": row(403),
+        "checkins:send": on_student(coach=200, stagiair=200, coordinator=200),
+        "checkins:preference": on_student(coach=200, stagiair=200, coordinator=200),
+        "checkins:plans": row(403, coordinator=200, gemeente_coordinator=200, outsider_coordinator=200),
+        # A plan of the RMC: only its own coordinator; another organisation's coordinator 404.
+        "checkins:plan_edit": row(403, coordinator=200, gemeente_coordinator=404, outsider_coordinator=404),
         # --- coaching ---------------------------------------------------------------------------
         "coaching:caseload": row(403, school_coach=200, coach=200, stagiair=200, outsider_coach=200),
         "coaching:team": row(
@@ -313,7 +318,7 @@ class World:
         from coaching.models import CheckIn, Contact, FollowUpPlan, SupportAction, Trajectory
 
         cast = self.cast
-        plan = FollowUpPlan.objects.create(organisation=cast.rmc, name="Regulier", rules=[])
+        plan = self.plan = FollowUpPlan.objects.create(organisation=cast.rmc, name="Regulier", rules=[])
         trajectory = Trajectory.objects.create(
             student=self.student,
             organisation=cast.rmc,
@@ -351,6 +356,7 @@ class World:
             "coaching:contact_edit": self.contact.code,
             "coaching:checkin_move": self.checkin.code,
             "coaching:support_update": self.support_action.code,
+            "checkins:plan_edit": self.plan.code,
         }
         if name in by_name:
             return {"code": by_name[name]}
@@ -364,7 +370,7 @@ class World:
             return {"code": self.import_batch.code}
         if name.startswith("consent:text"):
             return {"code": self.consent_text.code}
-        if prefix in {"students", "consent", "coaching", "privacy"}:
+        if prefix in {"students", "consent", "coaching", "privacy", "checkins"}:
             return {"code": self.student.code}
         raise AssertionError(f"No object for the code in {name}: add it to World.code_for")
 
