@@ -125,3 +125,43 @@ def verify_chain(*, chunk_size: int = 5000) -> ChainReport:
 
 
 __all__ = ["access_log", "entry_digest", "verify_chain", "ChainReport", "Action", "Result"]
+
+
+def access_log_many(
+    *, request, action: str, student_codes: list, object_type: str = "student", detail: str = ""
+) -> int:
+    """One entry per student, for an export of many records: the same chain as `access_log`,
+    written in one locked transaction with bulk inserts (an export of 4,000 rows is 4,000
+    entries, not 12,000 queries)."""
+    actor = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    membership = getattr(request, "membership", None)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        previous = AccessLogEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first() or ""
+        now = timezone.now()
+        entries = []
+        for code in student_codes:
+            entry = AccessLogEntry(
+                at=now,
+                actor=actor,
+                actor_email=(getattr(actor, "email", "") or "")[:254],
+                organisation_name=membership.organisation.name if membership else "",
+                organisation_code=membership.organisation.code if membership else None,
+                role=membership.role if membership else "",
+                action=action,
+                object_type=object_type,
+                object_code=str(code)[:64],
+                student_code=code,
+                result=Result.OK,
+                detail=detail[:300],
+                ip_address=_client_ip(request),
+                path=request.path[:300],
+                prev_hash=previous,
+            )
+            entry.entry_hash = entry_digest(entry)
+            previous = entry.entry_hash
+            entries.append(entry)
+        AccessLogEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)

@@ -16,8 +16,15 @@ class CoachingConfig(AppConfig):
         from kwint.lib import outbox
         from students.signals import student_assigned
 
-        outbox.set_store(outbox_engine.store)
+        outbox.set_store(outbox_engine.store, _dispatch)
         reminders.register()
         student_assigned.connect(on_student_assigned, dispatch_uid="coaching.on_student_assigned")
         consent_withdrawn.connect(on_consent_withdrawn, dispatch_uid="coaching.on_consent_withdrawn")
         consent_given.connect(on_consent_given, dispatch_uid="coaching.on_consent_given")
+
+
+def _dispatch(ids: list[int]) -> None:
+    from coaching.tasks import reminder_send
+
+    for pk in ids:
+        reminder_send.delay(pk)

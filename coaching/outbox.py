@@ -42,12 +42,13 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
-def store(*, kind: str, key: str, on_date: dt.date | None = None, **fields) -> bool:
-    """kwint.lib.outbox.enqueue() lands here: one row, idempotent on `key`."""
-    _row, created = Reminder.objects.get_or_create(
+def store(*, kind: str, key: str, on_date: dt.date | None = None, **fields) -> int | None:
+    """kwint.lib.outbox.enqueue() lands here: one row, idempotent on `key`. The new row's id,
+    or None when the key existed."""
+    row, created = Reminder.objects.get_or_create(
         key=key, defaults={"kind": kind, "on_date": on_date or timezone.localdate(), **fields}
     )
-    return created
+    return row.pk if created else None
 
 
 def owed(now: dt.datetime | None = None):
@@ -141,6 +142,11 @@ def deliver(reminder_id: int) -> str:
         Reminder.objects.filter(pk__in=built.covers, status=Reminder.Status.PENDING).update(
             status=Reminder.Status.SENT, sent_at=sent_at, sent_ref=ref
         )
+    if sender.on_sent:
+        try:
+            sender.on_sent(row, sent_at)
+        except Exception:  # the mail went out and is recorded; a note elsewhere must not undo that
+            log.exception("outbox on_sent hook failed", extra={"reminder": row.key})
     log.info("outbox row sent", extra={"reminder": row.key})
     return "sent"
 

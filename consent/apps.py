@@ -6,4 +6,6 @@ class ConsentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from consent import timeline  # noqa: F401  (registers how consent events read)
+        from consent import tasks, timeline  # noqa: F401  (timeline: registers how consent events read)
+
+        tasks.register()

@@ -3,7 +3,9 @@
 The daily sweep finds parent/guardian consents still in force for young people who are 18
 now and handles one student at a time. The claim is a unique row per record
 (ConsentRenewalReminder): inserting it is what entitles a run to send, so running twice, a
-retry after a crash, or two workers never send the same reminder twice.
+retry after a crash, or two workers never send the same reminder twice. In the same transaction
+an outbox row is queued (kwint.lib.outbox): the e-mail is sent once by the outbox, and a crash
+between the claim and the e-mail no longer loses it.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
 from consent.models import ConsentRecord, ConsentRenewalReminder, CurrentConsent, Purpose, Status
+from kwint.lib import outbox
 from students.access import students_visible_to
 from students.models import Student
 from students.services import timeline_add
@@ -99,32 +103,59 @@ def renewal_remind(student_id: int, day: dt.date | None = None) -> int:
             claimed.append(current.record)
         if not claimed:
             return 0
-        purposes = [str(Purpose(r.purpose).label) for r in claimed]
         timeline_add(
             student=student,
             event="consent_renewal_due",
             data={"renewal": [str(r.code) for r in claimed], "purposes": [r.purpose for r in claimed]},
         )
         if recipient is not None and recipient.email:
-            transaction.on_commit(lambda: _send(student, recipient, purposes, [r.pk for r in claimed]))
+            outbox.enqueue(
+                RENEWAL_KIND,
+                key=f"{RENEWAL_KIND}:{min(r.pk for r in claimed)}",  # a record is claimed once
+                dispatch=True,
+                recipient_id=recipient.pk,
+                student_id=student.pk,
+                on_date=day,
+                payload={"records": [r.pk for r in claimed]},
+            )
     return len(claimed)
 
 
-def _send(student: Student, recipient, purposes: list[str], record_ids: list[int]) -> None:
+RENEWAL_KIND = "consent_renewal"
+
+
+def build_renewal(row) -> outbox.Outgoing | None:
+    """The outbox builds the e-mail when it sends (in the recipient's language). None when the
+    young person's record is gone (erased) or the recipient has no address any more."""
+    student = Student.objects.active().filter(pk=row.student_id).first()
+    recipient = row.recipient
+    if student is None or recipient is None or not recipient.email:
+        return None
+    records = ConsentRecord.objects.filter(pk__in=row.payload.get("records", [])).order_by("pk")
     context = {
         "student": student,
         "recipient": recipient,
-        "purposes": purposes,
         "url": settings.KWINT_BASE_URL + reverse("students:detail", args=[student.code]),
     }
     with translation.override(getattr(recipient, "language", "nl") or "nl"):
+        context["purposes"] = [str(Purpose(r.purpose).label) for r in records]
         subject = render_to_string("consent/email/renewal_subject.txt", context).strip()
         text = render_to_string("consent/email/renewal.txt", context)
         html = render_to_string("consent/email/renewal.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient.email])
     message.attach_alternative(html, "text/html")
-    message.send()
-    ConsentRenewalReminder.objects.filter(record_id__in=record_ids).update(sent_at=timezone.now())
+    return outbox.Outgoing(message)
+
+
+def renewal_sent(row, sent_at) -> None:
+    ConsentRenewalReminder.objects.filter(record_id__in=row.payload.get("records", [])).update(sent_at=sent_at)
+
+
+def register() -> None:
+    """The renewal reminder on the outbox (called from ConsentConfig.ready())."""
+    outbox.register(
+        RENEWAL_KIND, label=gettext_lazy("Toestemming vernieuwen (18 jaar)"), build=build_renewal, on_sent=renewal_sent
+    )
 
 
 @shared_task(name="consent.renewal_sweep")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+import uuid
+
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -43,3 +47,45 @@ def settings_for(region_ids) -> dict[int, RegionSetting]:
     """Per region id its setting, unsaved defaults where a region has none. One query."""
     found = {s.region_id: s for s in RegionSetting.objects.filter(region_id__in=list(region_ids))}
     return {rid: found.get(rid) or RegionSetting(region_id=rid) for rid in region_ids}
+
+
+def _new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class ResearchProject(models.Model):
+    """A research project (e.g. the evaluation of the law): its own secret makes its pseudonyms
+    stable across its exports and unlinkable to any other project's."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("naam van het onderzoek"), max_length=200)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="research_projects")
+    # The HMAC key: never shown, never exported.
+    secret = models.CharField(max_length=64, default=_new_secret, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("onderzoeksproject")
+        verbose_name_plural = _("onderzoeksprojecten")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="researchproject_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResearchExport(models.Model):
+    """Who exported what for which project, when: shown to the beheerder (AVG accountability)."""
+
+    project = models.ForeignKey(ResearchProject, on_delete=models.PROTECT, related_name="exports")
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    made_by_email = models.CharField(max_length=254)
+    organisation_name = models.CharField(max_length=200)
+    made_at = models.DateTimeField(auto_now_add=True)
+    filters = models.JSONField(default=list)
+    file_format = models.CharField(max_length=4)
+    row_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]

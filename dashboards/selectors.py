@@ -155,7 +155,7 @@ def _per_region(settings: dict[int, RegionSetting], value, output_field):
     return Case(*whens, default=Value(default), output_field=output_field)
 
 
-def _in_view(students: QuerySet[Student], scope: Scope, now: dt.datetime) -> QuerySet[Student]:
+def in_view_annotated(students: QuerySet[Student], scope: Scope, now: dt.datetime) -> QuerySet[Student]:
     since = _per_region(
         scope.settings, lambda s: now - relativedelta(months=s.in_view_months), output_field=DateTimeField()
     )
@@ -181,24 +181,26 @@ def _situation_category(months: int | None):
     return Subquery(records.order_by("-date", "-id").annotate(category=category).values("category")[:1])
 
 
-def _with_situations(students: QuerySet[Student], scope: Scope) -> QuerySet[Student]:
+def with_situations(students: QuerySet[Student], scope: Scope, *, diploma_only: bool = True) -> QuerySet[Student]:
     annotations = {
         "duurzaam_permanent": _per_region(scope.settings, lambda s: s.duurzaam_permanent, BooleanField()),
         "duurzaam_hours": _per_region(scope.settings, lambda s: s.duurzaam_min_hours, IntegerField()),
     }
     for months in MEASUREMENT_MONTHS:
         annotations[f"measured_{months}"] = MonthsAfter("outcome_date", months)
-    students = students.filter(outcome=Outcome.DIPLOMA, outcome_date__isnull=False).annotate(**annotations)
+    if diploma_only:
+        students = students.filter(outcome=Outcome.DIPLOMA, outcome_date__isnull=False)
+    students = students.annotate(**annotations)
     return students.annotate(
         **{f"situation_{m}": _situation_category(m) for m in MEASUREMENT_MONTHS},
         situation_now=_situation_category(None),
     )
 
 
-def _table(rows: list[dict], columns: list[tuple[str, str]], limit: int | None = None) -> SuppressedTable:
+def _table(rows: list[dict], columns: list[tuple[str, str]], *, total_row: bool = True) -> SuppressedTable:
     labels = [_label(r["group"]) for r in rows]
     values = [[r[key] for key, _label_ in columns] for r in rows]
-    table = suppress_table(labels, [str(label) for _key, label in columns], values, limit=limit)
+    table = suppress_table(labels, [str(label) for _key, label in columns], values, total_row=total_row)
     table.keys = [key for key, _label_ in columns]
     return table
 
@@ -219,7 +221,7 @@ def in_view_table(students: QuerySet[Student], scope: Scope, group: str, now=Non
     none reached recently), unknown (nothing logged yet), per group."""
     now = now or timezone.now()
     rows = (
-        _in_view(students, scope, now)
+        in_view_annotated(students, scope, now)
         .values(group=F(_group_field(group)))
         .annotate(
             in_view=Count("pk", filter=Q(is_in_view=True)),
@@ -245,7 +247,7 @@ def situation_tables(students: QuerySet[Student], scope: Scope, group: str, toda
                 match = Q(**{f"situation_{m}": key})
             counts[f"{key}_{m}"] = Count("pk", filter=due & match)
     rows = list(
-        _with_situations(students, scope).values(group=F(_group_field(group))).annotate(**counts).order_by("group")
+        with_situations(students, scope).values(group=F(_group_field(group))).annotate(**counts).order_by("group")
     )
     tables = {}
     for m in MEASUREMENT_MONTHS:
@@ -260,7 +262,7 @@ def funnel_table(students: QuerySet[Student], scope: Scope, now=None) -> Suppres
     now = now or timezone.now()
     work = [SituationKind.WORK, SituationKind.WORK_BENEFIT]
     rows = list(
-        _in_view(_with_situations(students, scope), scope, now)
+        in_view_annotated(with_situations(students, scope), scope, now)
         .values(group=Value(str(scope.name)))
         .annotate(
             out=Count("pk", filter=Q(is_in_view=False)),
@@ -293,7 +295,8 @@ def consent_table(scope: Scope, students: QuerySet[Student]) -> SuppressedTable:
             row[status.value] = counted.get((purpose.value, status.value), 0)
         row["not_asked"] = total - sum(row[s.value] for s in Status)
         rows.append(row)
-    return _table(rows, CONSENT_COLUMNS)
+    # One young person counts once per purpose: a total over the purposes means nothing.
+    return _table(rows, CONSENT_COLUMNS, total_row=False)
 
 
 def contact_table(students: QuerySet[Student], group: str, now=None) -> SuppressedTable:

@@ -43,8 +43,12 @@ def region(request):
         "situation_chart": charts.stacked_bars(board.situations, ""),
         "trend_chart": charts.trend_bars(board.trend),
         "situation_list": [
-            {"months": m, "table": t, "id": f"table-situation-{m}"} for m, t in board.situations.items()
+            {"months": m, "table": t, "id": f"table-situation-{m}", "export": f"situatie-{m}"}
+            for m, t in board.situations.items()
         ],
+        "export_base": "/regio/export/",
+        "case_list": request.membership.role == Role.COORDINATOR,
+        "research": scope.kind == "region" and request.membership.role == Role.COORDINATOR,
     }
     return render(request, "dashboards/dashboard.html", context)
 
@@ -64,7 +68,10 @@ def national(request):
             "overview": overview,
             "filters": describe(form),
             "situation_list": [
-                {"months": m, "table": t, "id": f"table-situation-{m}"} for m, t in overview.situations.items()
+                {"months": m, "table": t, "id": f"table-situation-{m}", "export": f"situatie-{m}"}
+                for m, t in overview.situations.items()
             ],
+            "export_base": "/regio/landelijk/export/",
+            "query": request.GET.urlencode(),
         },
     )

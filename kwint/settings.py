@@ -106,6 +106,8 @@ MIDDLEWARE = [
     # Every view needs a login unless marked @login_not_required (login, public consent links).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.ActiveMembershipMiddleware",
+    # After the membership is known: on a POST, logs "changed" only when the view wrote something.
+    "audit.middleware.AccessLogChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last, as its docs require, so it sees the final authentication result.

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from accounts.models import Membership, Organisation, Role
 from accounts.selectors import organisations_managed_by
+from audit.middleware import pending_change
 from audit.models import Action, Result
 from audit.services import access_log
 from students.models import CurrentConsent, Handover, Purpose, Status, Student, StudentShare
@@ -199,6 +200,8 @@ def get_student_for(request, code, perm: Perm = Perm.VIEW, *, log: bool = True) 
         if log:
             access_log(request=request, action=action, result=Result.DENIED, student=student, detail=perm.value)
         raise PermissionDenied(f"may see the student but not {perm.value}")
-    if log:
+    # A submit is logged after the view (audit.middleware), as a change only if it changed something.
+    deferred = log and action == Action.CHANGE and pending_change(request, student=student, detail=perm.value)
+    if log and not deferred:
         access_log(request=request, action=action, student=student, detail=perm.value)
     return student

@@ -226,6 +226,24 @@ EXPECTED.update(
             outsider_coach=200,
         ),
         "dashboards:national": row(403),
+        # The table exports as the page (the format "x" in this matrix is unknown: 404 after the
+        # role check); real formats in tests/dashboards/test_exports.py.
+        "dashboards:export_table": row(
+            403,
+            coordinator=404,
+            gemeente_coordinator=404,
+            outsider_coordinator=404,
+            zorg=404,
+            school_coach=404,
+            coach=404,
+            outsider_zorg=404,
+            outsider_coach=404,
+        ),
+        "dashboards:export_national": row(403),
+        "dashboards:export_case_list": ALL_405,
+        "dashboards:research": row(403, coordinator=200, outsider_coordinator=200),
+        "dashboards:research_log": BEHEER,
+        "dashboards:research_export": ALL_405,
         # --- privacy ----------------------------------------------------------------------------
         "privacy:log": row(
             403, zorg=200, coordinator=200, gemeente_coordinator=200, outsider_zorg=200, outsider_coordinator=200
@@ -275,6 +293,8 @@ POST_ALLOWED: dict[str, set[str]] = {
     "coaching:share": {"coach", "coordinator"},
     "coaching:checkin_move": {"coach", "stagiair", "coordinator"},
     "coaching:support_update": {"coach", "stagiair", "coordinator"},
+    "dashboards:export_case_list": {"coordinator", "gemeente_coordinator", "outsider_coordinator"},
+    "dashboards:research_export": {"coordinator"},
 }
 
 
@@ -360,6 +380,10 @@ class World:
         }
         if name in by_name:
             return {"code": by_name[name]}
+        if name == "dashboards:research_export":
+            from dashboards.models import ResearchProject
+
+            return {"code": ResearchProject.objects.get_or_create(name="Evaluatie", region=cast.region)[0].code}
         if name.startswith("accounts:organisation"):
             return {"code": cast.school.code}
         if name.startswith(("accounts:user", "accounts:membership_add")):

@@ -53,6 +53,8 @@ class Sender:
     # Returns a REASONS code when a claimed row is no longer worth sending (e.g. yesterday's
     # digest after an outage); None means send.
     expired: Callable[[Any, dt.datetime], str | None] | None = None
+    # Called once the acceptance is recorded (e.g. to note it on the sender's own records).
+    on_sent: Callable[[Any, dt.datetime], None] | None = None
     # Returns a later moment when a claimed row may not go out now (e.g. a text message to a
     # young person at night); the row goes back to pending until then, no attempt counted.
     defer: Callable[[Any, dt.datetime], dt.datetime | None] | None = None
@@ -63,7 +65,8 @@ BUNDLED = "bundle"
 
 _senders: dict[str, Sender] = {}
 _channels: dict[str, Callable[[Any, str], str]] = {}
-_store: Callable[..., bool] | None = None
+_store: Callable[..., int | None] | None = None
+_dispatch: Callable[[list[int]], None] | None = None
 
 
 def register(
@@ -74,9 +77,12 @@ def register(
     channel: str = "email",
     expired: Callable[[Any, dt.datetime], str | None] | None = None,
     defer: Callable[[Any, dt.datetime], dt.datetime | None] | None = None,
+    on_sent: Callable[[Any, dt.datetime], None] | None = None,
 ) -> None:
     """Register a kind of message (from an AppConfig.ready(); registering twice replaces)."""
-    _senders[kind] = Sender(kind=kind, label=label, build=build, channel=channel, expired=expired, defer=defer)
+    _senders[kind] = Sender(
+        kind=kind, label=label, build=build, channel=channel, expired=expired, defer=defer, on_sent=on_sent
+    )
 
 
 def sender(kind: str) -> Sender | None:
@@ -101,21 +107,28 @@ def channel(name: str) -> Callable[[Any, str], str]:
     return _channels[name]
 
 
-def set_store(store: Callable[..., bool]) -> None:
-    """The app that owns the outbox table installs how a row is inserted (coaching.apps)."""
-    global _store
-    _store = store
+def set_store(store: Callable[..., int | None], dispatch: Callable[[list[int]], None] | None = None) -> None:
+    """The app that owns the outbox table installs how a row is inserted (returns the new row's
+    id, or None when the key existed) and how rows are handed to a worker (coaching.apps)."""
+    global _store, _dispatch
+    _store, _dispatch = store, dispatch
 
 
-def enqueue(kind: str, *, key: str, **fields) -> bool:
+def enqueue(kind: str, *, key: str, dispatch: bool = False, **fields) -> bool:
     """Insert one row (idempotent on `key`, inside the caller's transaction so the row exists
-    exactly when the caller's change does). Returns True when the row is new. The row is sent
-    by the next dispatch (after commit, or the redispatch within minutes)."""
+    exactly when the caller's change does). Returns True when the row is new. With `dispatch`,
+    a new row is handed to a worker after commit; without, or should that hand-over be lost,
+    the redispatch (every few minutes) finds it."""
     if kind not in _senders:
         raise LookupError(f"outbox kind {kind!r} is not registered")
     if _store is None:
         raise RuntimeError("no outbox store installed (is the coaching app in INSTALLED_APPS?)")
-    return _store(kind=kind, key=key, **fields)
+    pk = _store(kind=kind, key=key, **fields)
+    if dispatch and pk is not None and _dispatch is not None:
+        from django.db import transaction
+
+        transaction.on_commit(lambda: _dispatch([pk]))
+    return pk is not None
 
 
 def message_id(key: str, domain: str) -> str:

@@ -59,6 +59,9 @@ class SuppressedTable:
     values: list[list[int]]
     limit: int
     hidden: dict[Cell, str] = field(default_factory=dict)
+    # False where a column total means nothing (rows that overlap, such as consent purposes):
+    # the total row is then neither shown nor an equation.
+    total_row: bool = True
 
     @property
     def row_totals(self) -> list[int]:
@@ -88,19 +91,23 @@ class SuppressedTable:
 
     def display_rows(self) -> list[tuple[str, list[str]]]:
         """Every row (the total row last) as its label and its shown cells, the total last."""
-        labels = [*self.rows, "__total__"]
+        labels = [*self.rows, "__total__"] if self.total_row else list(self.rows)
         width = len(self.columns) + 1
         return [(labels[r], [self.shown(r, c) for c in range(width)]) for r in range(len(labels))]
 
 
-def _lines(n_rows: int, n_cols: int) -> list[tuple[list[Cell], Cell]]:
+def _lines(n_rows: int, n_cols: int, total_row: bool = True) -> list[tuple[list[Cell], Cell]]:
     """Every equation of the grid: the members of a line and the line's total cell."""
+    if not total_row:
+        return [([(r, c) for c in range(n_cols)], (r, n_cols)) for r in range(n_rows)]
     lines = [([(r, c) for c in range(n_cols)], (r, n_cols)) for r in range(n_rows + 1)]
     lines += [([(r, c) for r in range(n_rows)], (n_rows, c)) for c in range(n_cols + 1)]
     return lines
 
 
-def derivable_cells(grid: list[list[int]], hidden: dict[Cell, str], limit: int) -> dict[Cell, tuple[int, int]]:
+def derivable_cells(
+    grid: list[list[int]], hidden: dict[Cell, str], limit: int, total_row: bool = True
+) -> dict[Cell, tuple[int, int]]:
     """The bounds an attacker gets for each hidden cell, narrowed through every equation.
     A cell whose two bounds meet is derivable."""
     n_rows, n_cols = len(grid) - 1, len(grid[0]) - 1
@@ -108,7 +115,7 @@ def derivable_cells(grid: list[list[int]], hidden: dict[Cell, str], limit: int) 
         cell: (1, limit - 1) if kind == PRIMARY_KIND else (_SECONDARY_FLOOR.get(kind, limit), _UNBOUNDED)
         for cell, kind in hidden.items()
     }
-    lines = _lines(n_rows, n_cols)
+    lines = _lines(n_rows, n_cols, total_row)
     for _ in range(200):
         changed = False
         for members, total in lines:
@@ -136,19 +143,21 @@ def derivable_cells(grid: list[list[int]], hidden: dict[Cell, str], limit: int) 
 
 
 def suppress_table(
-    rows: list[str], columns: list[str], values: list[list[int]], limit: int | None = None
+    rows: list[str], columns: list[str], values: list[list[int]], limit: int | None = None, *, total_row: bool = True
 ) -> SuppressedTable:
     """Counts per row and column with row totals, column totals and a grand total, hidden so
     that no count of 1..limit-1 shows and none can be worked out from what does show."""
     limit = limit if limit is not None else threshold()
-    table = SuppressedTable(rows=list(rows), columns=list(columns), values=[list(r) for r in values], limit=limit)
+    table = SuppressedTable(
+        rows=list(rows), columns=list(columns), values=[list(r) for r in values], limit=limit, total_row=total_row
+    )
     grid = table.grid()
     n_rows, n_cols = len(grid) - 1, len(grid[0]) - 1
-    for r, line in enumerate(grid):
+    for r, line in enumerate(grid if total_row else grid[:-1]):
         for c, value in enumerate(line):
             if 0 < value < limit:
                 table.hidden[(r, c)] = PRIMARY_KIND
-    lines = [[*members, total] for members, total in _lines(n_rows, n_cols)]
+    lines = [[*members, total] for members, total in _lines(n_rows, n_cols, total_row)]
 
     def hide_one_on(line: list[Cell]) -> bool:
         """Hide the smallest visible non-zero cell of `line` (a category before a total);
@@ -174,7 +183,7 @@ def suppress_table(
         if single:
             hide_one_on(single[0])
             continue
-        bounds = derivable_cells(grid, table.hidden, limit)
+        bounds = derivable_cells(grid, table.hidden, limit, total_row)
         exposed = sorted(cell for cell, (lo, hi) in bounds.items() if lo >= hi)
         if not exposed:
             break

@@ -21,6 +21,33 @@ def texts(cast):
     return publish_texts(cast.region)
 
 
+@pytest.fixture(autouse=True)
+def send_at_once(monkeypatch):
+    """The outbox hands new rows to a worker after commit; here the "worker" runs in-process."""
+    from coaching import outbox as engine
+    from kwint.lib import outbox
+
+    monkeypatch.setattr(outbox, "_dispatch", lambda ids: [engine.deliver(pk) for pk in ids])
+
+
+def test_the_renewal_reminder_goes_through_the_outbox_once_with_a_stable_message_id(
+    cast, texts, django_capture_on_commit_callbacks
+):
+    from coaching.models import Reminder
+
+    student = make_student(
+        cast, date_of_birth=birthday_years_ago(18), guiding_organisation=cast.rmc, coach=cast.coach.user
+    )
+    _guardian_consent(student, texts)
+    with django_capture_on_commit_callbacks(execute=True):
+        renewal_sweep()
+    row = Reminder.objects.get(kind="consent_renewal")
+    assert (row.status, row.recipient, row.student) == ("sent", cast.coach.user, student)
+    assert mail.outbox[0].message()["Message-ID"] == row.sent_ref
+    sent = ConsentRenewalReminder.objects.filter(student=student).values_list("sent_at", flat=True)
+    assert set(sent) == {row.sent_at}
+
+
 def _guardian_consent(student, texts, purposes=(Purpose.SHARING, Purpose.CONTACT)):
     return consent_answers_record(
         student=student,

@@ -43,6 +43,8 @@ def build(cast) -> Known:
     def student(name, *, when=diploma, municipality=None, region=None, **kw):
         return StudentFactory(
             first_name=name.capitalize(),
+            # Names no page or file text could contain by chance (a Faker "Klein" would).
+            last_name="Qx" + name.replace("_", ""),
             school=cast.school,
             region=region or cast.region,
             municipality=municipality or cast.municipality,

@@ -43,6 +43,26 @@ def test_opening_the_contact_form_is_a_view_and_saving_it_a_change(cast, login, 
     assert _newest(guided).action == Action.CHANGE
 
 
+def test_a_form_sent_back_with_errors_changed_nothing_and_is_logged_as_a_view(cast, login, guided):
+    client = login(cast.coach)
+    before = AccessLogEntry.objects.count()
+    response = client.post(reverse("coaching:contact_new", args=[guided.code]), {"discussed": "alleen dit"})
+    assert response.status_code == 200 and response.context["form"].errors
+    assert AccessLogEntry.objects.count() == before + 1
+    assert (_newest(guided).action, _newest(guided).detail) == (Action.VIEW, "log_contact")
+
+
+def test_a_one_click_action_is_a_change(cast, login, guided):
+    login(cast.coach).post(reverse("coaching:contact_unreached", args=[guided.code]))
+    assert _newest(guided).action == Action.CHANGE
+
+
+def test_a_refused_submit_is_logged_at_once_as_a_refused_change(cast, login, guided):
+    login(cast.zorg).post(reverse("coaching:contact_new", args=[guided.code]), {"channel": "sms"})
+    entry = _newest(guided)
+    assert (entry.action, entry.result) == (Action.CHANGE, "denied")
+
+
 @pytest.mark.parametrize("name", ["students:edit", "consent:record"])
 def test_opening_any_edit_form_is_a_view(cast, login, guided, name):
     login(cast.coach).get(reverse(name, args=[guided.code]))
