@@ -20,6 +20,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -151,10 +152,15 @@ def caseload_for(
         students = students.filter(due_by(today + dt.timedelta(days=7)))
     elif show == "stil":
         students = students.filter(quiet_since(timezone.now() - dt.timedelta(days=QUIET_DAYS)))
-    # How many need attention today in the whole caseload, whatever the filter or search: an
-    # uncorrelated subquery, which PostgreSQL runs once for the query (an InitPlan).
+    # How many need attention today in the whole caseload, whatever the filter or search. When
+    # the list is the whole caseload, counted while scanning it (a window count of one EXISTS
+    # per student); otherwise an uncorrelated subquery, which PostgreSQL runs once (an InitPlan).
+    if q or show != "alle":
+        attention_total = Subquery(_attention(membership, today))
+    else:
+        attention_total = Window(Count("pk", filter=due_by(today)))
     students = annotate_coaching(students).annotate(
-        attention_total=Subquery(_attention(membership, today)),
+        attention_total=attention_total,
         # The young person asked for contact in a self check-in, and no coach has reached them
         # since: the latest reached contact is that check-in (same index as last_reached_at).
         wants_contact=Subquery(
