@@ -254,6 +254,8 @@ class Contact(models.Model):
             # that: those logged since the last sweep, whatever date they were entered for).
             models.Index(fields=["at"], name="contact_unreached_at_idx", condition=Q(reached=False)),
             models.Index(fields=["created_at"], name="contact_unreached_logged_idx", condition=Q(reached=False)),
+            # The morning digest: who asked for contact in a self check-in lately (few rows).
+            models.Index(fields=["at"], name="contact_wants_contact_at_idx", condition=Q(wants_contact=True)),
         ]
 
     def __str__(self) -> str:

@@ -8,13 +8,15 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
 TOTAL = "page_total"
+MAX_PAGE = 100_000
 
 
 def page_of(queryset: QuerySet, number: str | None, per_page: int) -> Page:
     """Page `number` (1 when missing or not a number; the last page when past the end) of an
     ordered queryset, as a Django `Page` whose paginator knows the count."""
     try:
-        wanted = max(1, int(number or 1))
+        # Bounded: an edited URL with a 30-digit page would overflow the database's OFFSET.
+        wanted = min(max(1, int(number or 1)), MAX_PAGE)
     except ValueError:
         wanted = 1
     counted = queryset.annotate(**{TOTAL: Window(Count("pk"))})

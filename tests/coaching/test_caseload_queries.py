@@ -83,3 +83,8 @@ def test_pagination_keeps_search_filter_and_sort_in_the_url(cast, login):
     # A page past the end shows the last page; nonsense shows the first.
     assert login(cast.coach).get(reverse("coaching:caseload"), {"pagina": "99"}).context["page"].number == 2
     assert login(cast.coach).get(reverse("coaching:caseload"), {"pagina": "x"}).context["page"].number == 1
+    for nonsense in ("9" * 30, "-3", "0", ""):
+        response = login(cast.coach).get(reverse("coaching:caseload"), {"pagina": nonsense})
+        assert response.status_code == 200 and response.context["page"].number in (1, 2), nonsense
+    team = login(cast.coordinator).get(reverse("coaching:team"), {"pagina": "9" * 30, "coachpagina": "9" * 30})
+    assert team.status_code == 200

@@ -313,3 +313,29 @@ def test_retention_update_is_quiet_when_nothing_changes(cast, days, django_asser
     retention_update(s)
     with django_assert_num_queries(1):
         retention_update(s)
+
+
+@pytest.mark.parametrize("role", ["beheerder", "zorg"])
+def test_the_preview_costs_the_same_queries_for_few_and_many_records(cast, login, days, role):
+    client = login(getattr(cast, role))
+    today = timezone.localdate()
+
+    def add(n):
+        for _ in range(n):
+            s = StudentFactory(school=cast.school, region=cast.region, outcome_date=dt.date(2024, 1, 1))
+            Student.objects.filter(pk=s.pk).update(
+                erase_after=today + D(days=3), erase_reason="no_consent", erase_noticed_on=today
+            )
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("privacy:erasure_preview")).status_code == 200
+        return len(ctx)
+
+    add(1)
+    few = count()
+    add(12)
+    assert count() == few
