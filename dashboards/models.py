@@ -108,6 +108,12 @@ class StudentSummary(models.Model):
     situation_6 = models.CharField(max_length=20, blank=True)
     situation_12 = models.CharField(max_length=20, blank=True)
     situation_24 = models.CharField(max_length=20, blank=True)
+    # The last twelve months: contacts and attempts, and check-ins due by their outcome.
+    contacts_reached = models.PositiveIntegerField(default=0)
+    contacts_unreached = models.PositiveIntegerField(default=0)
+    checkins_on_time = models.PositiveIntegerField(default=0)
+    checkins_late = models.PositiveIntegerField(default=0)
+    checkins_overdue = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField()
 
 

@@ -7,18 +7,46 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Region
-from coaching.models import MEASUREMENT_MONTHS, Contact, SituationRecord
+from coaching.models import MEASUREMENT_MONTHS, CheckIn, Contact, SituationRecord
 from dashboards.models import StudentSummary, SummaryState, settings_for
-from dashboards.selectors import with_situations
+from dashboards.selectors import CONTACT_PERIOD_MONTHS, ON_TIME_DAYS, with_situations
 from students.models import Student
 
 BATCH = 5000
-FIELDS = ["last_reached_at", "contacted", "situation_now", *[f"situation_{m}" for m in MEASUREMENT_MONTHS]]
+COUNTS = ["contacts_reached", "contacts_unreached", "checkins_on_time", "checkins_late", "checkins_overdue"]
+FIELDS = ["last_reached_at", "contacted", "situation_now", *[f"situation_{m}" for m in MEASUREMENT_MONTHS], *COUNTS]
+
+
+def _count(queryset, student_field: str):
+    grouped = queryset.order_by().values(student_field).annotate(c=Count("pk")).values("c")
+    return Coalesce(Subquery(grouped), 0)
+
+
+def _counts(now: dt.datetime) -> dict:
+    """Per student, the last twelve months' contacts and check-ins by outcome (the window the
+    dashboard's tables show; the nightly full refresh moves it on)."""
+    today = timezone.localdate()
+    year_ago = today - relativedelta(months=CONTACT_PERIOD_MONTHS)
+    contacts = Contact.objects.filter(student=OuterRef("pk"), at__gte=now - relativedelta(months=CONTACT_PERIOD_MONTHS))
+    checkins = CheckIn.objects.filter(
+        trajectory__student=OuterRef("pk"), due_date__gte=year_ago, due_date__lt=today
+    ).exclude(status=CheckIn.Status.CANCELLED)
+    done = Q(status=CheckIn.Status.DONE)
+    grace = F("due_date") + dt.timedelta(days=ON_TIME_DAYS)
+    return {
+        "contacts_reached": _count(contacts.filter(reached=True), "student"),
+        "contacts_unreached": _count(contacts.filter(reached=False), "student"),
+        "checkins_on_time": _count(checkins.filter(done & Q(completed_at__date__lte=grace)), "trajectory__student"),
+        "checkins_late": _count(checkins.filter(done & Q(completed_at__date__gt=grace)), "trajectory__student"),
+        "checkins_overdue": _count(checkins.filter(~done), "trajectory__student"),
+    }
 
 
 @dataclass
@@ -42,9 +70,17 @@ def summary_refresh(student_ids=None) -> int:
             .annotate(
                 last_reached=Subquery(reached),
                 any_contact=Exists(Contact.objects.filter(student=OuterRef("pk"))),
+                **{f"n_{k}": v for k, v in _counts(now).items()},
             )
             .values_list(
-                "pk", "last_reached", "any_contact", "situation_now", "situation_6", "situation_12", "situation_24"
+                "pk",
+                "last_reached",
+                "any_contact",
+                "situation_now",
+                "situation_6",
+                "situation_12",
+                "situation_24",
+                *[f"n_{k}" for k in COUNTS],
             )
         )
         objs = [
@@ -57,8 +93,9 @@ def summary_refresh(student_ids=None) -> int:
                 situation_12=s12 or "",
                 situation_24=s24 or "",
                 refreshed_at=now,
+                **dict(zip(COUNTS, counts, strict=True)),
             )
-            for pk, last, contacted, now_, s6, s12, s24 in rows
+            for pk, last, contacted, now_, s6, s12, s24, *counts in rows
         ]
         StudentSummary.objects.bulk_create(
             objs, update_conflicts=True, unique_fields=["student"], update_fields=[*FIELDS, "refreshed_at"]
@@ -74,6 +111,7 @@ def changed_since(since: dt.datetime) -> set[int]:
     )
     ids |= set(SituationRecord.objects.filter(created_at__gte=since).values_list("student_id", flat=True))
     ids |= set(Student.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+    ids |= set(CheckIn.objects.filter(completed_at__gte=since).values_list("trajectory__student_id", flat=True))
     return ids
 
 

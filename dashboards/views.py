@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Role
 from dashboards import charts
+from dashboards.figures import dashboard, national_overview
 from dashboards.filters import GROUPS, DashboardFilterForm, describe
-from dashboards.selectors import DASHBOARD_ROLES, dashboard, dashboard_scope, national_overview, national_scope
+from dashboards.selectors import DASHBOARD_ROLES, dashboard_scope, national_scope
 from dashboards.summary import summary_age
 from kwint.lib.access import role_required
 from students.models import Handover

@@ -50,7 +50,8 @@ def test_the_rmc_coordinator_filters_sees_charts_and_exports_the_same_numbers(pa
 
     with page.expect_download() as info:
         page.locator("#export-in-beeld-xlsx").click()
-    sheet = load_workbook(info.value.path(), read_only=True).active
+    # Playwright saves the download without its extension: read the bytes.
+    sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()), read_only=True).active
     total = next(r for r in sheet.iter_rows(values_only=True) if r and r[0] == "Totaal")
     assert [str(v) for v in total[1:]] == filtered
     assert page.console_errors == []

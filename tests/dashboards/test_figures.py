@@ -6,17 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from dashboards.figures import funnel_table, in_view_table, situation_tables
 from dashboards.models import RegionSetting
-from dashboards.selectors import (
-    checkin_table,
-    consent_table,
-    contact_table,
-    dashboard_scope,
-    funnel_table,
-    in_view_table,
-    national_scope,
-    situation_tables,
-)
+from dashboards.selectors import checkin_table, consent_table, contact_table, dashboard_scope, national_scope
 from dashboards.summary import summary_refresh_changed
 from tests.dashboards.known import build
 
@@ -190,3 +182,13 @@ def test_a_second_summary_run_changes_nothing(cast, known):
     summary_refresh_changed()
     summary_refresh_changed()
     assert totals(in_view_table(students, scope, "school")) == before
+
+
+def test_the_dashboard_counts_contacts_and_checkins_as_the_live_tables_do(cast, known):
+    from dashboards.figures import dashboard
+
+    scope, students = _scope(cast.coordinator)
+    board = dashboard(scope, {}, "school")
+    assert board.contacts.grid() == contact_table(students, "school").grid()
+    assert board.checkins.grid() == checkin_table(students, "school").grid()
+    assert totals(board.checkins) == {"on_time": 1, "late": 1, "overdue": 1, "total": 3}
