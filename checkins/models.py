@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coaching.models import CheckIn, Contact, FollowUpPlan, SituationRecord
+from kwint.lib.dates import short_date
 from students.models import Student
 
 
@@ -78,7 +79,9 @@ class Link(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="checkin_links")
     # SET_NULL: regenerating a plan deletes future moments; the link and its answers stay.
-    checkin = models.ForeignKey(CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    checkin = models.ForeignKey(
+        CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contactmoment")
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     # The token is HMAC(SECRET_KEY, salt): the worker that sends a message (and each reminder)
     # can rebuild it, while a database dump alone holds no usable link.
@@ -103,7 +106,7 @@ class Link(models.Model):
         indexes = [models.Index(fields=["student", "-created_at"], name="checkinlink_student_idx")]
 
     def __str__(self) -> str:
-        return str(self.created_at.date())
+        return short_date(self.created_at)
 
 
 class Activity(models.TextChoices):
@@ -137,7 +140,7 @@ class Answer(models.Model):
     PRIVACY_FIELDS = ("activity_other", "organisation_name", "message")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="answers")
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="answers", verbose_name=_("link"))
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="checkin_answers")
     submitted_at = models.DateTimeField(_("ingevuld op"))
     activity = models.CharField(_("wat doe je nu"), max_length=12, choices=Activity.choices)
@@ -148,8 +151,12 @@ class Answer(models.Model):
     wants_contact = models.CharField(_("wil contact"), max_length=10, choices=WantsContact.choices)
     moment = models.CharField(_("beste moment"), max_length=10, choices=Moment.choices, blank=True)
     message = models.TextField(_("bericht aan de coach"), blank=True)
-    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    situation = models.ForeignKey(SituationRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contact")
+    )
+    situation = models.ForeignKey(
+        SituationRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("situatie")
+    )
 
     class Meta:
         verbose_name = _("antwoord check-in")
@@ -186,7 +193,7 @@ class Message(models.Model):
 
     key = models.CharField(max_length=120, unique=True)
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="checkin_messages")
-    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="messages")
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="messages", verbose_name=_("link"))
     kind = models.CharField(_("soort bericht"), max_length=10, choices=Kind.choices)
     # One send of a link: 0 the first, 1.. the reminders; a coach's send takes the next round.
     # The SMS and the e-mail of one round are one message for the weekly limit.

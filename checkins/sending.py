@@ -129,6 +129,7 @@ def preview(student: Student) -> dict:
         "sms": sms_text(student, placeholder, preference.language),
         "subject": email.subject,
         "email": email.body,
+        "language": preference.language,
     }
 
 

@@ -34,7 +34,9 @@ def send(request, code):
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            messages.success(request, _("De check-in wordt verstuurd (tussen 08.00 en 20.00 uur)."))
+            messages.success(
+                request, _("De check-in wordt verstuurd, overdag tussen acht uur 's ochtends en acht uur 's avonds.")
+            )
             return redirect("students:detail", code=student.code)
     context = {"student": student, "preview": preview(student), "error": error}
     return render(request, "checkins/send.html", context, status=200 if not error or request.method == "GET" else 400)

@@ -63,6 +63,11 @@ def _situation(rng: random.Random) -> dict:
     return data
 
 
+# Demo data of apps built on coaching (the self check-in): each a function called at the end of
+# seed_coaching, registered from the app's ready(), so coaching never imports them.
+DEMO_EXTENSIONS: list = []
+
+
 def seed_coaching(*, seed: int = 2026) -> int:
     """Give every coached demo student without a trajectory a believable history."""
     rng = random.Random(seed)
@@ -95,6 +100,8 @@ def seed_coaching(*, seed: int = 2026) -> int:
         _history(rng, student, trajectory, today)
         created += 1
     _share_with_stagiair()
+    for extend in DEMO_EXTENSIONS:
+        extend()
     return created
 
 

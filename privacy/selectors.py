@@ -134,6 +134,7 @@ LOG_DETAILS = {
     "inzage (HTML)": gettext_lazy("inzage (HTML)"),
     "inzage (JSON)": gettext_lazy("inzage (JSON)"),
     "correctieverzoek": gettext_lazy("correctieverzoek"),
+    "check-in door de jongere": gettext_lazy("check-in door de jongere"),
     "correctieverzoek vastgelegd": gettext_lazy("correctieverzoek vastgelegd"),
     "wisverzoek": gettext_lazy("wisverzoek"),
     "wislijst": gettext_lazy("lijst van wat binnenkort wordt gewist"),
@@ -177,6 +178,7 @@ LOG_OBJECT_TYPES = {
     "region": gettext_lazy("regio"),
     "municipality": gettext_lazy("gemeente"),
     "address": gettext_lazy("adres"),
+    "checkin": gettext_lazy("check-in"),
 }
 
 

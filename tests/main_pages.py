@@ -45,6 +45,7 @@ class DemoWorld:
     school_student: Student
     answer_token: str
     withdraw_token: str
+    checkin_token: str = ""  # an unanswered self check-in link of the demo
 
 
 def demo_world(settings, students: int = 40) -> DemoWorld:
@@ -64,7 +65,17 @@ def demo_world(settings, students: int = 40) -> DemoWorld:
     )
     _, answer = consent_link_create(student=school_student, kind=ConsentLink.Kind.ANSWER)
     _, withdraw = consent_link_create(student=coached, kind=ConsentLink.Kind.WITHDRAW)
-    return DemoWorld(coached=coached, school_student=school_student, answer_token=answer, withdraw_token=withdraw)
+    from checkins.models import Link
+    from checkins.services import link_token
+
+    unanswered = Link.objects.filter(answer_count=0).order_by("pk").first()
+    return DemoWorld(
+        coached=coached,
+        school_student=school_student,
+        answer_token=answer,
+        withdraw_token=withdraw,
+        checkin_token=link_token(unanswered) if unanswered else "",
+    )
 
 
 def main_pages(world: DemoWorld) -> list[MainPage]:
@@ -94,6 +105,7 @@ def main_pages(world: DemoWorld) -> list[MainPage]:
         MainPage("zorg@kwint.demo", "handover-form", reverse("students:handover", args=[school])),
         MainPage("rmc@kwint.demo", "region", reverse("dashboards:region")),
         MainPage("rmc@kwint.demo", "team", reverse("coaching:team")),
+        MainPage("rmc@kwint.demo", "renewals", reverse("consent:renewals")),
         MainPage("rmc@kwint.demo", "handovers", reverse("students:handovers_incoming")),
         MainPage("rmc@kwint.demo", "access-log", reverse("privacy:log")),
         MainPage("rmc@kwint.demo", "erasure", reverse("privacy:erasure_preview")),
@@ -111,7 +123,12 @@ def main_pages(world: DemoWorld) -> list[MainPage]:
         MainPage("beheer@kwint.demo", "consent-text", reverse("consent:text_detail", args=[text])),
         MainPage("beheer@kwint.demo", "erasure", reverse("privacy:erasure_preview")),
         MainPage("beheer@kwint.demo", "outbox-unsent", reverse("coaching:outbox_unsent")),
+        MainPage("coach@kwint.demo", "checkin-send", reverse("checkins:send", args=[coached])),
+        MainPage("coach@kwint.demo", "checkin-preference", reverse("checkins:preference", args=[coached])),
+        MainPage("rmc@kwint.demo", "checkin-plans", reverse("checkins:plans")),
     ]
+    if world.checkin_token:
+        pages.append(MainPage(PUBLIC, "checkin-start", reverse("checkins:public_start", args=[world.checkin_token])))
     if incoming is not None:
         pages.append(
             MainPage("rmc@kwint.demo", "handover-review", reverse("students:handover_review", args=[incoming.code]))
