@@ -191,13 +191,11 @@ def _unanswered(today: dt.date, logged_since: dt.datetime | None) -> list[Remind
         new = Contact.objects.filter(
             reached=False, at__gte=timezone.now() - dt.timedelta(days=UNANSWERED_LOOKBACK_DAYS)
         )
-    candidates = list(
-        new.filter(trajectory__closed_at__isnull=True)
-        .filter(~contact_declined("student"))
-        .order_by()
-        .values_list("student_id", flat=True)
-        .distinct()
-    )
+    new = new.filter(trajectory__closed_at__isnull=True).filter(~contact_declined("student")).order_by()
+    if logged_since is None:
+        # The catch-up: only who has at least three misses in the period can have a streak.
+        new = new.values("student_id").annotate(n=Count("pk")).filter(n__gte=UNANSWERED_IN_A_ROW)
+    candidates = list(new.values_list("student_id", flat=True).distinct())
     if not candidates:
         return []
     table = Contact._meta.db_table

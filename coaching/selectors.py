@@ -20,12 +20,14 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role
 from coaching.models import CheckIn, Contact, FollowUpPlan, SituationRecord, SupportAction, Trajectory
+from consent.selectors import renewals_open, with_renewal_dates
 from students.access import students_visible_to
 from students.models import Student
 from students.selectors import contact_declined, contact_declined_at, contact_declined_since
@@ -108,6 +110,12 @@ def caseload_students(membership: Membership) -> QuerySet[Student]:
     return _own(membership).filter(~contact_declined())
 
 
+def caseload_renewals(membership: Membership, today: dt.date | None = None) -> list[Student]:
+    """The coach's young people whose parent's or guardian's consent must be renewed by
+    themselves now or within a month (consent.selectors.renewals_open): one query."""
+    return with_renewal_dates(renewals_open(caseload_students(membership), today), today)
+
+
 def caseload_no_contact(membership: Membership) -> QuerySet[Student]:
     """The coach's young people who want no contact ("geen contact gewenst"), with the moment
     they said so, longest ago first: one query."""
@@ -144,10 +152,15 @@ def caseload_for(
         students = students.filter(due_by(today + dt.timedelta(days=7)))
     elif show == "stil":
         students = students.filter(quiet_since(timezone.now() - dt.timedelta(days=QUIET_DAYS)))
-    # How many need attention today in the whole caseload, whatever the filter or search: an
-    # uncorrelated subquery, which PostgreSQL runs once for the query (an InitPlan).
+    # How many need attention today in the whole caseload, whatever the filter or search. When
+    # the list is the whole caseload, counted while scanning it (a window count of one EXISTS
+    # per student); otherwise an uncorrelated subquery, which PostgreSQL runs once (an InitPlan).
+    if q or show != "alle":
+        attention_total = Subquery(_attention(membership, today))
+    else:
+        attention_total = Window(Count("pk", filter=due_by(today)))
     students = annotate_coaching(students).annotate(
-        attention_total=Subquery(_attention(membership, today)),
+        attention_total=attention_total,
         # The young person asked for contact in a self check-in, and no coach has reached them
         # since: the latest reached contact is that check-in (same index as last_reached_at).
         wants_contact=Subquery(

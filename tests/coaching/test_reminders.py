@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -365,3 +366,13 @@ def test_attempts_logged_after_a_sweep_for_an_earlier_date_still_escalate(cast, 
     with time_machine.travel(local(2026, 7, 8, 7, 0), tick=False):
         reminders.reminders_plan(today=dt.date(2026, 7, 8))
     assert Reminder.objects.filter(kind=Reminder.Kind.UNANSWERED, student=student).count() == 1
+
+
+def test_sends_are_never_retried_by_the_broker():
+    """A countdown retry lives in Redis and can die with it (issue 17): the database's
+    not_before and the redispatch retry instead."""
+    task = tasks.reminder_send
+    assert not getattr(task, "autoretry_for", ())
+    assert task.acks_late and task.reject_on_worker_lost
+    source = (Path(tasks.__file__)).read_text()
+    assert "countdown=" not in source and ".retry(" not in source
