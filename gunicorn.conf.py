@@ -11,6 +11,10 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 60  # the proxy's read timeout (docs/operations.md)
+# An idle kept-alive connection is closed after 5 s (gunicorn's default is 2): a browser, or the
+# load test, that reads a page for a second or two reuses its connection instead of racing the
+# server that closes it.
+keepalive = 5
 # A worker is replaced after this many requests (with jitter, so not all at once): a slow leak
 # in a library never grows without bound.
 max_requests = 2000

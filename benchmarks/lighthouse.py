@@ -37,7 +37,20 @@ DEMO_COACH = ("coach@kwint.demo", "kwint-demo-2026")
 REPORTS = ROOT / "benchmarks" / "lighthouse-reports"  # the last run's full reports (not committed)
 
 
-def run_lighthouse(url: str, headers: dict[str, str], chrome: str, name: str) -> dict:
+def run_lighthouse(url: str, headers: dict[str, str], chrome: str, name: str, attempts: int = 3) -> dict:
+    """One Lighthouse run; a run that Lighthouse itself gives up on ("Please run Lighthouse
+    again": a trace it could not record, which happens on a busy machine) is tried again."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return _run_lighthouse(url, headers, chrome, name)
+        except RuntimeError as error:
+            if attempt == attempts or "run Lighthouse again" not in str(error):
+                raise
+            print(f"LIGHTHOUSE {name}: {str(error)[-160:]}; trying again", flush=True)
+    raise AssertionError("unreachable")
+
+
+def _run_lighthouse(url: str, headers: dict[str, str], chrome: str, name: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         header_file = Path(tmp) / "headers.json"
         header_file.write_text(json.dumps(headers))
@@ -83,6 +96,15 @@ def run_lighthouse(url: str, headers: dict[str, str], chrome: str, name: str) ->
     }
 
 
+def _met(median: list[float], worst: list[float]) -> str:
+    def ok(values: list[float]) -> bool:
+        return values[0] >= 0.98 and min(values[1:]) == 1
+
+    if ok(worst):
+        return "yes"
+    return "median yes, worst run no" if ok(median) else "no"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -95,6 +117,7 @@ def main() -> None:
         "e.g. a national bench coach that benchmarks/load.py gave a password",
     )
     parser.add_argument("--scale", default="demo", help="the Scale column of the table rows")
+    parser.add_argument("--pages", default="login,caseload,student", help="which pages, comma-separated")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
@@ -106,7 +129,8 @@ def main() -> None:
         manage("collectstatic", "--noinput", "--verbosity=0", env=env)
         manage("migrate", "--noinput", "--verbosity=0", env=env)
         manage("seed_demo", env=env)
-    with gunicorn(env, app="benchmarks.proxy_wsgi:application") as base:
+    with gunicorn(env, app="benchmarks.proxy_wsgi:application") as server:
+        base = server.url
         with httpx.Client() as client:
             home = login(client, base, *args.login.split(":", 1))
             caseload = str(home.url)
@@ -120,7 +144,10 @@ def main() -> None:
             "student page": (f"{base}{student.group(1)}", {"Cookie": cookie}),
         }
         rows = []
+        wanted = {f"{page} page" for page in args.pages.split(",")}
         for name, (url, headers) in pages.items():
+            if name not in wanted:
+                continue
             runs = [run_lighthouse(url, headers, args.chrome, f"{name} {i + 1}") for i in range(args.runs)]
             if any(r["final_url"] != url for r in runs):
                 raise SystemExit(f"{name}: Lighthouse ended on {runs[0]['final_url']}, not {url}")
@@ -148,11 +175,7 @@ def main() -> None:
                 + " | "
                 + " · ".join(f"{scores[c][0]:.2f}" for c in CATEGORIES)
                 + f" (worst of {args.runs}) | — | — | ≥ 0.98 · 1.0 · 1.0 | "
-                + (
-                    "yes"
-                    if scores["performance"][0] >= 0.98 and min(scores[c][0] for c in CATEGORIES[1:]) == 1
-                    else "no"
-                )
+                + _met([statistics.median(scores[c]) for c in CATEGORIES], [scores[c][0] for c in CATEGORIES])
                 + " |"
             )
     print("\n".join(rows))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from benchmarks.serve import PYTHON, ROOT, demo_env, gunicorn, login
+from benchmarks.serve import PYTHON, ROOT, cpu_seconds, demo_env, gunicorn, login
 
 PASSWORD = "load-test-only-2026"
 SETUP = """
@@ -68,6 +68,7 @@ class Sample:
 class Results:
     samples: list[Sample] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    cpu: dict[int, float] = field(default_factory=dict)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -89,7 +90,10 @@ def coaches(users: int, env: dict[str, str]) -> list[dict]:
 
 
 async def virtual_user(base: str, coach: dict, state: dict, think: tuple[float, float], results, rng):
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+    # Idle connections are dropped after 4 s, before gunicorn closes them (keepalive = 5): a
+    # request on a connection the server is closing would count as an error of the server.
+    limits = httpx.Limits(keepalive_expiry=4.0)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         # Sign in (the sync helper, in a thread): a login hashes a password, not what is measured.
         sync = httpx.Client(timeout=60)
         try:
@@ -121,7 +125,26 @@ async def virtual_user(base: str, coach: dict, state: dict, think: tuple[float, 
             await asyncio.sleep(rng.uniform(*think))
 
 
-async def run(base: str, team: list[dict], duration: float, think: tuple[float, float], seed: int) -> Results:
+def postgres_backends(database_url: str) -> list[int]:
+    import psycopg2
+
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+async def run(
+    base: str,
+    team: list[dict],
+    duration: float,
+    think: tuple[float, float],
+    seed: int,
+    cpu_of=None,
+) -> Results:
+    """`cpu_of()`: the pids whose CPU time the measured part is charged with (gunicorn workers,
+    PostgreSQL backends), read at the start and at the end of the measured part."""
     results = Results()
     state = {"ready": 0, "start": asyncio.Event(), "stop_at": 0.0}
     rng = random.Random(seed)
@@ -133,9 +156,13 @@ async def run(base: str, team: list[dict], duration: float, think: tuple[float, 
         if failed:
             failed[0].result()  # a login that failed: raise it
         await asyncio.sleep(0.2)
+    before = cpu_seconds(cpu_of()) if cpu_of else {}
     state["stop_at"] = time.monotonic() + duration
     state["start"].set()
     await asyncio.gather(*tasks)
+    if cpu_of:
+        after = cpu_seconds(cpu_of())
+        results.cpu = {pid: used - before.get(pid, 0.0) for pid, used in after.items()}
     return results
 
 
@@ -197,8 +224,24 @@ def main() -> None:
     else:
         if not args.no_collectstatic:
             subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-        with gunicorn(env, args=extra) as base:
-            results = asyncio.run(run(base, team, args.duration, tuple(args.think), args.seed))
+        with gunicorn(env, args=extra) as server:
+            workers = server.workers()
+
+            def cpu_of() -> list[int]:
+                return workers + postgres_backends(database_url)
+
+            results = asyncio.run(run(server.url, team, args.duration, tuple(args.think), args.seed, cpu_of))
+            memory = server.memory_mb()
+        python = sum(used for pid, used in results.cpu.items() if pid in workers)
+        sql = sum(used for pid, used in results.cpu.items() if pid not in workers)
+        n = len(results.samples)
+        print(
+            f"LOAD CPU per request: gunicorn {python / n * 1000:.0f} ms + PostgreSQL {sql / n * 1000:.0f} ms "
+            f"({python:.1f} s + {sql:.1f} s for {n} requests): two idle cores serve at most "
+            f"{2 / ((python + sql) / n):.0f} requests/s",
+            flush=True,
+        )
+        print(f"LOAD gunicorn workers' memory after the run: {', '.join(f'{m:.0f}' for m in memory)} MB", flush=True)
     print("\n".join(summary(results, args.duration, len(team), label)), flush=True)
 
 

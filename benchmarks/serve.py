@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
@@ -32,11 +33,51 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Server(NamedTuple):
+    url: str
+    pid: int
+
+    def workers(self) -> list[int]:
+        return [pid for pid in _all_pids() if _stat(pid)[1] == self.pid]
+
+    def memory_mb(self) -> list[float]:
+        """Resident memory of each gunicorn worker process (Linux /proc), in MB."""
+        sizes = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == self.pid:  # the parent's pid
+                    status = (stat.parent / "status").read_text()
+                    sizes.append(int(status.split("VmRSS:")[1].split()[0]) / 1024)
+            except (OSError, IndexError, ValueError):
+                continue
+        return sorted(sizes)
+
+
+def _all_pids() -> list[int]:
+    return [int(path.name) for path in Path("/proc").iterdir() if path.name.isdigit()]
+
+
+def _stat(pid: int) -> list[int]:
+    """[state placeholder, ppid, utime, stime] of a process from /proc (zeros when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return [0, 0, 0, 0]
+    return [0, int(fields[1]), int(fields[11]), int(fields[12])]
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU each process has used so far, in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    return {pid: (_stat(pid)[2] + _stat(pid)[3]) / tick for pid in pids}
+
+
 @contextmanager
 def gunicorn(
     env: dict[str, str], *, app: str = "kwint.wsgi:application", args: list[str] | None = None
-) -> Iterator[str]:
-    """Run gunicorn (gunicorn.conf.py plus `args`) until the block ends; yields its base URL."""
+) -> Iterator[Server]:
+    """Run gunicorn (gunicorn.conf.py plus `args`) until the block ends; yields its URL and pid."""
     port = free_port()
     command = [str(Path(PYTHON).parent / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", *(args or [])]
     log = open(ROOT / "benchmarks" / "gunicorn.log", "w")  # noqa: SIM115 - closed below
@@ -53,7 +94,7 @@ def gunicorn(
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start: see {log.name}")
             time.sleep(0.3)
-        yield base
+        yield Server(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role
 from coaching.models import CheckIn, Contact, FollowUpPlan, SituationRecord, SupportAction, Trajectory
+from consent.selectors import renewals_open, with_renewal_dates
 from students.access import students_visible_to
 from students.models import Student
 from students.selectors import contact_declined, contact_declined_at, contact_declined_since
@@ -107,6 +108,12 @@ def caseload_students(membership: Membership) -> QuerySet[Student]:
     """The young people this coach guides (a stagiair: the ones shared with them), unannotated.
     Who wants no contact is not among those to call: see `caseload_no_contact`."""
     return _own(membership).filter(~contact_declined())
+
+
+def caseload_renewals(membership: Membership, today: dt.date | None = None) -> list[Student]:
+    """The coach's young people whose parent's or guardian's consent must be renewed by
+    themselves now or within a month (consent.selectors.renewals_open): one query."""
+    return with_renewal_dates(renewals_open(caseload_students(membership), today), today)
 
 
 def caseload_no_contact(membership: Membership) -> QuerySet[Student]:

@@ -20,6 +20,7 @@ from coaching.selectors import (
     caseload_attention_count,
     caseload_for,
     caseload_no_contact,
+    caseload_renewals,
 )
 from kwint.lib.access import role_required
 from kwint.lib.paging import page_of
@@ -51,8 +52,9 @@ def _caseload_marks(s, today: dt.date) -> None:
 @require_GET
 @role_required(Role.COACH, Role.STAGIAIR)
 def caseload(request):
-    """One page of 50 with its count and the attention count in one query, and who wants no
-    contact in a second, whatever the size of the caseload (rows read in full for the page only)."""
+    """One page of 50 with its count and the attention count in one query, who wants no contact
+    in a second and renewals due at 18 in a third, whatever the size of the caseload (rows read
+    in full for the page only)."""
     today = timezone.localdate()
     show = request.GET.get("toon", "alle")
     show = show if show in CASELOAD_FILTERS else "alle"
@@ -79,6 +81,7 @@ def caseload(request):
             "query": urlencode(query),
             "attention_total": attention_total,
             "no_contact": list(caseload_no_contact(request.membership)),
+            "renewals": caseload_renewals(request.membership, today),
             "today": today,
             "show": show,
             "sort": sort,

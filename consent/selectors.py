@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Region, Role
@@ -94,6 +95,65 @@ def renewal_due(student, states: list[PurposeState], day: dt.date | None = None)
     return any(
         s.is_given and s.record.given_by != ConsentRecord.GivenBy.STUDENT for s in states if s.record is not None
     )
+
+
+# A renewal is "due soon" this many days before the 18th birthday: the coach can prepare.
+RENEWAL_NOTICE_DAYS = 31
+GUARDIAN_ANSWERS = (ConsentRecord.GivenBy.PARENT, ConsentRecord.GivenBy.GUARDIAN)
+
+
+def born_on_or_before_for_18(day: dt.date) -> dt.date:
+    """The latest date of birth of someone who is 18 on `day` (29 February counts as 1 March)."""
+    try:
+        return day.replace(year=day.year - 18)
+    except ValueError:
+        return day.replace(year=day.year - 18, day=28)
+
+
+def eighteenth_birthday(date_of_birth: dt.date) -> dt.date:
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + 18)
+    except ValueError:  # 29 February
+        return dt.date(date_of_birth.year + 18, 3, 1)
+
+
+def renewal_open(until: dt.date, student_ref: str = "pk") -> Exists:
+    """A parent's or guardian's consent is still in force for a young person who is 18 on
+    `until` or before: they must answer themselves (open now, or due by then)."""
+    return Exists(
+        CurrentConsent.objects.filter(
+            student=OuterRef(student_ref),
+            status=Status.GIVEN,
+            record__given_by__in=GUARDIAN_ANSWERS,
+            student__date_of_birth__lte=born_on_or_before_for_18(until),
+        )
+    )
+
+
+def renewals_open(students: QuerySet[Student], today: dt.date | None = None) -> QuerySet[Student]:
+    """Of `students` (already scoped by the access module), those whose renewal is open or due
+    within RENEWAL_NOTICE_DAYS, with the purposes a parent or guardian answered: one query."""
+    today = today or timezone.localdate()
+    until = today + dt.timedelta(days=RENEWAL_NOTICE_DAYS)
+    guardian_given = Q(current_consents__status=Status.GIVEN) & Q(
+        current_consents__record__given_by__in=GUARDIAN_ANSWERS
+    )
+    return (
+        students.filter(renewal_open(until))
+        .annotate(parent_purposes=ArrayAgg("current_consents__purpose", filter=guardian_given, distinct=True))
+        .order_by("date_of_birth", "last_name", "pk")
+    )
+
+
+def with_renewal_dates(students, today: dt.date | None = None) -> list:
+    """Each student with `turns_18` (the date) and `renewal_overdue` (already 18)."""
+    today = today or timezone.localdate()
+    rows = list(students)
+    for s in rows:
+        s.turns_18 = eighteenth_birthday(s.date_of_birth)
+        s.renewal_overdue = s.turns_18 <= today
+        s.parent_purpose_labels = [str(Purpose(p).label) for p in (getattr(s, "parent_purposes", None) or [])]
+    return rows
 
 
 def consent_history(student) -> QuerySet[ConsentRecord]:

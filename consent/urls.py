@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:code>/link/", views.link, name="link"),
     path("<uuid:code>/geschiedenis/", views.history, name="history"),
     path("<uuid:code>/formulier/", views.print_form, name="print"),
+    path("vernieuwen/", views.renewals, name="renewals"),
     # The beheerder's texts.
     path("teksten/", text_views.text_list, name="texts"),
     path("teksten/nieuw/", text_views.text_create, name="text_create"),

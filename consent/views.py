@@ -22,8 +22,16 @@ from audit.services import access_log
 from consent.forms import SEND, LinkForm, RecordForm, WithdrawForm, text_body, text_title
 from consent.links import consent_link_create, consent_link_email, consent_link_message, link_url, qr_data_uri
 from consent.models import ConsentLink, CurrentConsent, Purpose, Status
-from consent.selectors import applicable_texts, consent_history, needs_representative
+from consent.selectors import (
+    RENEWAL_NOTICE_DAYS,
+    applicable_texts,
+    consent_history,
+    needs_representative,
+    renewals_open,
+    with_renewal_dates,
+)
 from consent.services import consent_answers_record, consent_withdraw
+from kwint.lib.access import role_required
 from students.access import Perm, get_student_for, students_visible_to
 
 
@@ -219,4 +227,18 @@ def print_form(request, code):
             "today": timezone.localdate(),
             "back": reverse("consent:record", args=[student.code]),
         },
+    )
+
+
+@require_GET
+@role_required(Role.COORDINATOR, Role.ZORGCOORDINATOR)
+def renewals(request):
+    """Open renewals per school: young people for whom a parent or guardian answered, who are
+    18 now or within a month and must answer themselves. Through the access module; one query."""
+    students = students_visible_to(request.membership).select_related("school", "coach")
+    rows = with_renewal_dates(renewals_open(students))
+    return render(
+        request,
+        "consent/renewals.html",
+        {"rows": sorted(rows, key=lambda s: (s.school.name, s.turns_18, s.last_name)), "days": RENEWAL_NOTICE_DAYS},
     )

@@ -89,3 +89,37 @@ class ResearchExport(models.Model):
 
     class Meta:
         ordering = ["-made_at", "-id"]
+
+
+class StudentSummary(models.Model):
+    """Per young person the facts the dashboards count, kept by `dashboards.summary`: counting
+    them live (a subquery per student into 3 million contacts and a million situations) takes
+    seconds for a large region. Refreshed incrementally every few minutes for the students whose
+    contacts, situations or record changed, and in full every night; the page says how old the
+    figures may be. Situations are stored as dashboard categories (duurzaam per the region's
+    definition at refresh time); "in view" and the measurement dates are decided when counting."""
+
+    student = models.OneToOneField(
+        "students.Student", on_delete=models.CASCADE, primary_key=True, related_name="dashboard_summary"
+    )
+    last_reached_at = models.DateTimeField(null=True, blank=True)
+    contacted = models.BooleanField(default=False)
+    situation_now = models.CharField(max_length=20, blank=True)
+    situation_6 = models.CharField(max_length=20, blank=True)
+    situation_12 = models.CharField(max_length=20, blank=True)
+    situation_24 = models.CharField(max_length=20, blank=True)
+    # The last twelve months: contacts and attempts, and check-ins due by their outcome.
+    contacts_reached = models.PositiveIntegerField(default=0)
+    contacts_unreached = models.PositiveIntegerField(default=0)
+    checkins_on_time = models.PositiveIntegerField(default=0)
+    checkins_late = models.PositiveIntegerField(default=0)
+    checkins_overdue = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+
+class SummaryState(models.Model):
+    """One row: up to when the summary has taken in every change (the age shown on the page)."""
+
+    key = models.CharField(max_length=20, unique=True, default="students")
+    refreshed_until = models.DateTimeField(null=True, blank=True)
+    full_refresh_at = models.DateTimeField(null=True, blank=True)

@@ -18,10 +18,11 @@ from accounts.selectors import managed_region_ids
 from audit.models import Action
 from audit.services import access_log_many
 from dashboards.exports import FORMATS, case_list_rows, render_file, table_rows
+from dashboards.figures import national_overview
 from dashboards.filters import GROUPS, DashboardFilterForm, describe
 from dashboards.models import ResearchExport, ResearchProject
 from dashboards.research import COLUMNS, record_export, research_rows, research_students
-from dashboards.selectors import DASHBOARD_ROLES, dashboard_scope, national_overview, national_scope
+from dashboards.selectors import DASHBOARD_ROLES, dashboard_scope, national_scope
 from dashboards.views import _board
 from kwint.lib.access import role_required
 

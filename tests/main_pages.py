@@ -105,6 +105,7 @@ def main_pages(world: DemoWorld) -> list[MainPage]:
         MainPage("zorg@kwint.demo", "handover-form", reverse("students:handover", args=[school])),
         MainPage("rmc@kwint.demo", "region", reverse("dashboards:region")),
         MainPage("rmc@kwint.demo", "team", reverse("coaching:team")),
+        MainPage("rmc@kwint.demo", "renewals", reverse("consent:renewals")),
         MainPage("rmc@kwint.demo", "handovers", reverse("students:handovers_incoming")),
         MainPage("rmc@kwint.demo", "access-log", reverse("privacy:log")),
         MainPage("rmc@kwint.demo", "erasure", reverse("privacy:erasure_preview")),

@@ -163,6 +163,9 @@ EXPECTED.update(
         "consent:link": on_student(zorg=200, coach=200),
         "consent:history": on_student(zorg=200, coach=200, stagiair=200, coordinator=200, gemeente_coordinator=200),
         "consent:print": on_student(zorg=200, coach=200),
+        "consent:renewals": row(
+            403, zorg=200, coordinator=200, gemeente_coordinator=200, outsider_zorg=200, outsider_coordinator=200
+        ),
         "consent:texts": BEHEER,
         "consent:text_create": BEHEER,
         # A published text is what young people read: every staff member may open it.
