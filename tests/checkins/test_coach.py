@@ -235,3 +235,28 @@ def test_who_sees_what_the_young_person_wrote(cast, login, role, status, sees_wo
     page = response.content.decode()
     assert ("Mantelzorg voor oma" in page) is sees_words
     assert ("Privé" in page) is sees_words
+
+
+def test_a_self_check_in_counts_as_a_reached_contact_for_the_unanswered_streak(cast):
+    """Three missed calls then the young person's own check-in: no "three times unreached"
+    escalation, exactly as after a call that got through."""
+    from django.utils import timezone
+
+    from coaching.services import contact_log
+
+    answered, silent = checkin_student(cast), checkin_student(cast)
+    earlier = timezone.now() - dt.timedelta(hours=5)
+    for student in (answered, silent):
+        for n in range(3):
+            contact_log(
+                student=student,
+                author=cast.coach.user,
+                channel="telefoon",
+                reached=False,
+                at=earlier + dt.timedelta(minutes=n),
+            )
+    link, _token = link_with_token(answered)
+    answer_submit(link=link, activity="work", wants_contact="no")
+    reminders_plan(today=timezone.localdate())
+    escalated = set(Reminder.objects.filter(kind=Reminder.Kind.UNANSWERED).values_list("student_id", flat=True))
+    assert silent.pk in escalated and answered.pk not in escalated
