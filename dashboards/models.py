@@ -123,3 +123,31 @@ class SummaryState(models.Model):
     key = models.CharField(max_length=20, unique=True, default="students")
     refreshed_until = models.DateTimeField(null=True, blank=True)
     full_refresh_at = models.DateTimeField(null=True, blank=True)
+
+
+class ExportJob(models.Model):
+    """A large export made by a worker: progress on the page, the file kept for a limited time
+    and downloadable by its maker only (it holds names)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("In de wachtrij")
+        RUNNING = "running", _("Bezig")
+        DONE = "done", _("Klaar")
+        FAILED = "failed", _("Mislukt")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="+")
+    file_format = models.CharField(max_length=4)
+    filters = models.JSONField(default=dict)  # the query string's values, as the page had them
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"], name="exportjob_expires_idx")]

@@ -68,6 +68,11 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=30),
         "kwargs": {"full": True},
     },
+    # Large exports hold names: their files go after a day (dashboards.export_jobs).
+    "dashboards-export-purge": {
+        "task": "dashboards.export_jobs_purge",
+        "schedule": crontab(minute=20),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 # A second beat waits for the first to stop instead of firing every entry twice (kwint.lib.beat_lock).
