@@ -89,3 +89,65 @@ class ResearchExport(models.Model):
 
     class Meta:
         ordering = ["-made_at", "-id"]
+
+
+class StudentSummary(models.Model):
+    """Per young person the facts the dashboards count, kept by `dashboards.summary`: counting
+    them live (a subquery per student into 3 million contacts and a million situations) takes
+    seconds for a large region. Refreshed incrementally every few minutes for the students whose
+    contacts, situations or record changed, and in full every night; the page says how old the
+    figures may be. Situations are stored as dashboard categories (duurzaam per the region's
+    definition at refresh time); "in view" and the measurement dates are decided when counting."""
+
+    student = models.OneToOneField(
+        "students.Student", on_delete=models.CASCADE, primary_key=True, related_name="dashboard_summary"
+    )
+    last_reached_at = models.DateTimeField(null=True, blank=True)
+    contacted = models.BooleanField(default=False)
+    situation_now = models.CharField(max_length=20, blank=True)
+    situation_6 = models.CharField(max_length=20, blank=True)
+    situation_12 = models.CharField(max_length=20, blank=True)
+    situation_24 = models.CharField(max_length=20, blank=True)
+    # The last twelve months: contacts and attempts, and check-ins due by their outcome.
+    contacts_reached = models.PositiveIntegerField(default=0)
+    contacts_unreached = models.PositiveIntegerField(default=0)
+    checkins_on_time = models.PositiveIntegerField(default=0)
+    checkins_late = models.PositiveIntegerField(default=0)
+    checkins_overdue = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+
+class SummaryState(models.Model):
+    """One row: up to when the summary has taken in every change (the age shown on the page)."""
+
+    key = models.CharField(max_length=20, unique=True, default="students")
+    refreshed_until = models.DateTimeField(null=True, blank=True)
+    full_refresh_at = models.DateTimeField(null=True, blank=True)
+
+
+class ExportJob(models.Model):
+    """A large export made by a worker: progress on the page, the file kept for a limited time
+    and downloadable by its maker only (it holds names)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("In de wachtrij")
+        RUNNING = "running", _("Bezig")
+        DONE = "done", _("Klaar")
+        FAILED = "failed", _("Mislukt")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="+")
+    file_format = models.CharField(max_length=4)
+    filters = models.JSONField(default=dict)  # the query string's values, as the page had them
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"], name="exportjob_expires_idx")]

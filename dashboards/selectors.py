@@ -70,6 +70,7 @@ FUNNEL_COLUMNS = [
 # A check-in done within a week of its date counts as on time.
 ON_TIME_DAYS = 7
 CONTACT_PERIOD_MONTHS = 12
+SUMMARY_COUNTS = ("contacts_reached", "contacts_unreached", "checkins_on_time", "checkins_late", "checkins_overdue")
 
 
 class MonthsAfter(Func):
@@ -213,68 +214,6 @@ def _group_field(group: str, prefix: str = "") -> str:
     return prefix + GROUPS[group][1]
 
 
-# --- the figures ----------------------------------------------------------------------------
-
-
-def in_view_table(students: QuerySet[Student], scope: Scope, group: str, now=None) -> SuppressedTable:
-    """In view (a reached contact within the region's months), out of view (contact logged,
-    none reached recently), unknown (nothing logged yet), per group."""
-    now = now or timezone.now()
-    rows = (
-        in_view_annotated(students, scope, now)
-        .values(group=F(_group_field(group)))
-        .annotate(
-            in_view=Count("pk", filter=Q(is_in_view=True)),
-            out_of_view=Count("pk", filter=Q(is_in_view=False, was_contacted=True)),
-            unknown=Count("pk", filter=Q(was_contacted=False)),
-        )
-        .order_by("group")
-    )
-    return _table(list(rows), IN_VIEW_COLUMNS)
-
-
-def situation_tables(students: QuerySet[Student], scope: Scope, group: str, today=None) -> dict[int, SuppressedTable]:
-    """Per measurement (6, 12, 24 months after the diploma) the situation of the students whose
-    measurement date has passed, per group. One query for all three."""
-    today = today or timezone.localdate()
-    counts = {}
-    for m in MEASUREMENT_MONTHS:
-        due = Q(**{f"measured_{m}__lte": today})
-        for key in [c[0] for c in SITUATION_COLUMNS]:
-            if key == SituationKind.UNKNOWN:
-                match = Q(**{f"situation_{m}__isnull": True}) | Q(**{f"situation_{m}": key})
-            else:
-                match = Q(**{f"situation_{m}": key})
-            counts[f"{key}_{m}"] = Count("pk", filter=due & match)
-    rows = list(
-        with_situations(students, scope).values(group=F(_group_field(group))).annotate(**counts).order_by("group")
-    )
-    tables = {}
-    for m in MEASUREMENT_MONTHS:
-        per_month = [{"group": r["group"], **{k: r[f"{k}_{m}"] for k, _l in SITUATION_COLUMNS}} for r in rows]
-        tables[m] = _table([r for r in per_month if any(r[k] for k, _l in SITUATION_COLUMNS)], SITUATION_COLUMNS)
-    return tables
-
-
-def funnel_table(students: QuerySet[Student], scope: Scope, now=None) -> SuppressedTable:
-    """From diploma to in view to duurzaam work (now), as four categories that add up to the
-    students with a diploma: the stages are sums of them, so suppression covers the stages."""
-    now = now or timezone.now()
-    work = [SituationKind.WORK, SituationKind.WORK_BENEFIT]
-    rows = list(
-        in_view_annotated(with_situations(students, scope), scope, now)
-        .values(group=Value(str(scope.name)))
-        .annotate(
-            out=Count("pk", filter=Q(is_in_view=False)),
-            in_view=Count("pk", filter=Q(is_in_view=True) & ~Q(situation_now__in=[*work, DUURZAAM])),
-            work=Count("pk", filter=Q(is_in_view=True, situation_now__in=work)),
-            duurzaam=Count("pk", filter=Q(is_in_view=True, situation_now=DUURZAAM)),
-        )
-        .order_by()
-    )
-    return _table(rows, FUNNEL_COLUMNS)
-
-
 def consent_table(scope: Scope, students: QuerySet[Student]) -> SuppressedTable:
     """Per purpose: given, refused, withdrawn, not asked. Counted over the viewer's whole scope
     whatever the answer (a refusal hides the record, not the count). Two queries."""
@@ -337,19 +276,6 @@ def checkin_table(students: QuerySet[Student], group: str, today=None) -> Suppre
     return _table(list(rows), CHECKIN_COLUMNS)
 
 
-def trend(students: QuerySet[Student], scope: Scope, now=None) -> list[dict]:
-    """Per cohort: share in view and share in duurzaam work at 12 months, from the same
-    suppressed tables (a share is shown only when both its counts are)."""
-    in_view = in_view_table(students, scope, "cohort", now=now)
-    at_12 = situation_tables(students, scope, "cohort")[12]
-    by_cohort: dict[str, dict] = {}
-    for r, label in enumerate(in_view.rows):
-        by_cohort.setdefault(label, {"cohort": label})["in_view"] = _share(in_view, r, 0)
-    for r, label in enumerate(at_12.rows):
-        by_cohort.setdefault(label, {"cohort": label})["duurzaam_12"] = _share(at_12, r, 0)
-    return [by_cohort[k] for k in sorted(by_cohort)]
-
-
 def _share(table: SuppressedTable, row: int, column: int) -> int | None:
     """A whole percentage of the row total, or None when the count or the total is hidden."""
     part = table.shown_value(row, column)
@@ -367,56 +293,3 @@ def caseloads(membership: Membership) -> list[dict]:
     if membership.role == Role.COACH:
         return []
     return [{"name": m.user.full_name, "caseload": m.caseload, "capacity": m.capacity} for m in team_for(membership)]
-
-
-@dataclass
-class Dashboard:
-    scope: Scope
-    group: str
-    in_view: SuppressedTable
-    situations: dict[int, SuppressedTable]
-    funnel: SuppressedTable
-    consent: SuppressedTable
-    contacts: SuppressedTable
-    checkins: SuppressedTable
-    trend: list[dict]
-    caseloads: list[dict]
-
-
-def dashboard(scope: Scope, filters: dict, group: str) -> Dashboard:
-    """Every figure of the dashboard for `scope`, filtered. A fixed number of queries."""
-    from dashboards.filters import apply_filters
-
-    students = apply_filters(scope.students(), filters)
-    consent_students = apply_filters(scope.consent_students(), filters)
-    return Dashboard(
-        scope=scope,
-        group=group,
-        in_view=in_view_table(students, scope, group),
-        situations=situation_tables(students, scope, group),
-        funnel=funnel_table(students, scope),
-        consent=consent_table(scope, consent_students),
-        contacts=contact_table(students, group),
-        checkins=checkin_table(students, group),
-        trend=trend(students, scope),
-        caseloads=caseloads(scope.membership),
-    )
-
-
-@dataclass
-class NationalOverview:
-    in_view: SuppressedTable
-    situations: dict[int, SuppressedTable]
-    consent: SuppressedTable
-
-
-def national_overview(scope: Scope, filters: dict) -> NationalOverview:
-    """The same indicators per region, for the national analyst: counts only, never a name."""
-    from dashboards.filters import apply_filters
-
-    students = apply_filters(scope.students(), filters)
-    return NationalOverview(
-        in_view=in_view_table(students, scope, "regio"),
-        situations=situation_tables(students, scope, "regio"),
-        consent=consent_table(scope, apply_filters(scope.consent_students(), filters)),
-    )

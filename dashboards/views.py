@@ -8,8 +8,10 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Role
 from dashboards import charts
+from dashboards.figures import dashboard, national_overview
 from dashboards.filters import GROUPS, DashboardFilterForm, describe
-from dashboards.selectors import DASHBOARD_ROLES, dashboard, dashboard_scope, national_overview, national_scope
+from dashboards.selectors import DASHBOARD_ROLES, dashboard_scope, national_scope
+from dashboards.summary import summary_age
 from kwint.lib.access import role_required
 from students.models import Handover
 
@@ -39,6 +41,7 @@ def region(request):
         "group_label": GROUPS[board.group][0],
         "query": request.GET.urlencode(),
         "pending_handovers": pending,
+        "summary_age": summary_age(),
         "funnel_chart": charts.funnel(board.funnel),
         "situation_chart": charts.stacked_bars(board.situations, ""),
         "trend_chart": charts.trend_bars(board.trend),
@@ -67,6 +70,7 @@ def national(request):
             "form": form,
             "overview": overview,
             "filters": describe(form),
+            "summary_age": summary_age(),
             "situation_list": [
                 {"months": m, "table": t, "id": f"table-situation-{m}", "export": f"situatie-{m}"}
                 for m, t in overview.situations.items()

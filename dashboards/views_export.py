@@ -17,11 +17,13 @@ from accounts.models import Role
 from accounts.selectors import managed_region_ids
 from audit.models import Action
 from audit.services import access_log_many
+from dashboards.export_jobs import INLINE_MAX_ROWS, export_job_for, export_job_start
 from dashboards.exports import FORMATS, case_list_rows, render_file, table_rows
-from dashboards.filters import GROUPS, DashboardFilterForm, describe
+from dashboards.figures import national_overview
+from dashboards.filters import GROUPS, DashboardFilterForm, apply_filters, describe
 from dashboards.models import ResearchExport, ResearchProject
 from dashboards.research import COLUMNS, record_export, research_rows, research_students
-from dashboards.selectors import DASHBOARD_ROLES, dashboard_scope, national_overview, national_scope
+from dashboards.selectors import DASHBOARD_ROLES, dashboard_scope, national_scope
 from dashboards.views import _board
 from kwint.lib.access import role_required
 
@@ -92,15 +94,39 @@ def export_national(request, table: str, fmt: str):
 @role_required(Role.COORDINATOR)
 def export_case_list(request, fmt: str):
     """Names, so only students the coordinator may see (their consent allows it), and each
-    one written to the access log."""
+    one written to the access log. A large list is made by a worker (dashboards.export_jobs)."""
     if fmt not in FORMATS:
         raise Http404
     scope = dashboard_scope(request.membership)
     form = DashboardFilterForm(request.GET or None, region_ids=scope.region_ids, school=scope.school)
+    if apply_filters(scope.students(), form.cleaned()).count() > INLINE_MAX_ROWS:
+        job = export_job_start(membership=request.membership, file_format=fmt, filters=request.GET.dict())
+        return redirect("dashboards:export_job", code=job.code)
     header, rows, codes = case_list_rows(scope, form.cleaned())
     access_log_many(request=request, action=Action.EXPORT, student_codes=codes, detail="caselist")
     content, content_type = render_file(fmt, header, rows, sheet=_("Caselijst"))
     return _download(content, content_type, "caselijst", fmt)
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def export_job(request, code):
+    job = export_job_for(request.user, code)
+    if job is None:
+        raise Http404
+    return render(request, "dashboards/export_job.html", {"job": job})
+
+
+@require_GET
+@role_required(Role.COORDINATOR)
+def export_job_file(request, code):
+    job = export_job_for(request.user, code)
+    if job is None or job.state != job.State.DONE:
+        raise Http404
+    from kwint.lib.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+
+    content_type = CSV_CONTENT_TYPE if job.file_format == "csv" else XLSX_CONTENT_TYPE
+    return _download(bytes(job.content), content_type, "caselijst", job.file_format)
 
 
 class ResearchProjectForm(forms.Form):

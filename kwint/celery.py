@@ -58,6 +58,21 @@ BEAT_SCHEDULE = {
         "task": "checkins.checkin_sweep",
         "schedule": crontab(hour=9, minute=30),
     },
+    # The dashboards' summary: take in the changed students every five minutes, all at night.
+    "dashboards-summary-refresh": {
+        "task": "dashboards.summary_refresh",
+        "schedule": crontab(minute="*/5"),
+    },
+    "dashboards-summary-full": {
+        "task": "dashboards.summary_refresh",
+        "schedule": crontab(hour=1, minute=30),
+        "kwargs": {"full": True},
+    },
+    # Large exports hold names: their files go after a day (dashboards.export_jobs).
+    "dashboards-export-purge": {
+        "task": "dashboards.export_jobs_purge",
+        "schedule": crontab(minute=20),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 # A second beat waits for the first to stop instead of firing every entry twice (kwint.lib.beat_lock).

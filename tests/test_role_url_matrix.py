@@ -241,6 +241,9 @@ EXPECTED.update(
         ),
         "dashboards:export_national": row(403),
         "dashboards:export_case_list": ALL_405,
+        # A large export's page and file: its maker only (the coordinator made this one).
+        "dashboards:export_job": row(403, coordinator=200, gemeente_coordinator=404, outsider_coordinator=404),
+        "dashboards:export_job_file": row(403, coordinator=404, gemeente_coordinator=404, outsider_coordinator=404),
         "dashboards:research": row(403, coordinator=200, outsider_coordinator=200),
         "dashboards:research_log": BEHEER,
         "dashboards:research_export": ALL_405,
@@ -380,6 +383,16 @@ class World:
         }
         if name in by_name:
             return {"code": by_name[name]}
+        if name.startswith("dashboards:export_job"):
+            from dashboards.models import ExportJob
+
+            job, _created = ExportJob.objects.get_or_create(
+                created_by=cast.coordinator.user,
+                membership=cast.coordinator,
+                file_format="csv",
+                defaults={"expires_at": timezone.now() + dt.timedelta(hours=1)},
+            )
+            return {"code": job.code}
         if name == "dashboards:research_export":
             from dashboards.models import ResearchProject
 

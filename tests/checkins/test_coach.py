@@ -204,3 +204,59 @@ def test_the_morning_digest_puts_wants_contact_at_the_top(cast, settings):
     planned = next(i for i, line in enumerate(body_lines) if "Vandaag gepland" in line)
     assert first < planned
     assert student.last_name not in digest.body  # counts and links, never names
+
+
+@pytest.mark.parametrize(
+    "role,status,sees_words",
+    [
+        ("coach", 200, True),
+        ("stagiair", 200, True),
+        ("coordinator", 200, True),
+        ("zorg", 200, False),
+        ("gemeente_coordinator", 200, False),
+        ("school_coach", 404, False),
+        ("matchtafel", 404, False),
+        ("outsider_coach", 404, False),
+        ("outsider_coordinator", 404, False),
+        ("outsider_zorg", 404, False),
+    ],
+)
+def test_who_sees_what_the_young_person_wrote(cast, login, role, status, sees_words):
+    from students.models import StudentShare
+
+    student = checkin_student(cast)
+    StudentShare.objects.create(student=student, user=cast.stagiair.user, shared_by=cast.coach.user)
+    link, _token = link_with_token(student)
+    answer_submit(
+        link=link, activity="other", activity_other="Mantelzorg voor oma", wants_contact="phone", message="Privé"
+    )
+    response = login(getattr(cast, role)).get(reverse("students:detail", args=[student.code]))
+    assert response.status_code == status
+    page = response.content.decode()
+    assert ("Mantelzorg voor oma" in page) is sees_words
+    assert ("Privé" in page) is sees_words
+
+
+def test_a_self_check_in_counts_as_a_reached_contact_for_the_unanswered_streak(cast):
+    """Three missed calls then the young person's own check-in: no "three times unreached"
+    escalation, exactly as after a call that got through."""
+    from django.utils import timezone
+
+    from coaching.services import contact_log
+
+    answered, silent = checkin_student(cast), checkin_student(cast)
+    earlier = timezone.now() - dt.timedelta(hours=5)
+    for student in (answered, silent):
+        for n in range(3):
+            contact_log(
+                student=student,
+                author=cast.coach.user,
+                channel="telefoon",
+                reached=False,
+                at=earlier + dt.timedelta(minutes=n),
+            )
+    link, _token = link_with_token(answered)
+    answer_submit(link=link, activity="work", wants_contact="no")
+    reminders_plan(today=timezone.localdate())
+    escalated = set(Reminder.objects.filter(kind=Reminder.Kind.UNANSWERED).values_list("student_id", flat=True))
+    assert silent.pk in escalated and answered.pk not in escalated

@@ -187,8 +187,12 @@ def test_the_regional_dashboard_uses_the_counts(cast, login):
         give_consent(make_student(cast), Purpose.SHARING, Status.GIVEN)
     make_student(cast)
     html = login(cast.coordinator).get(reverse("dashboards:region")).content.decode()
-    assert "ROC IJsselland" in html
-    from dashboards.selectors import region_overview
+    assert 'id="table-consent"' in html
+    from dashboards.selectors import consent_table, dashboard_scope
 
-    (school,) = region_overview(cast.coordinator)["schools"]
-    assert (school["total"], school["given"], school["not_asked"], school["refused"]) == ("6", "5", "<5", "0")
+    scope = dashboard_scope(cast.coordinator)
+    table = consent_table(scope, scope.consent_students())
+    row = table.rows.index(Purpose.SHARING.label)
+    # given 5, refused 0, withdrawn 0, not asked 1 (hidden), 6 in all.
+    assert table.grid()[row] == [5, 0, 0, 1, 6]
+    assert dict(table.display_rows())[Purpose.SHARING.label][3] == "<5"

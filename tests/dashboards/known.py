@@ -120,4 +120,7 @@ def build(cast) -> Known:
 
     ministry = OrganisationFactory(name="Ministerie OCW", kind=Organisation.Kind.OTHER, region=cast.region)
     analyst = MembershipFactory(organisation=ministry, role=Role.ANALYST, user__email="analist@kwint.test")
+    from dashboards.summary import summary_refresh_changed
+
+    summary_refresh_changed(full=True)
     return Known(students=s, analyst=analyst)

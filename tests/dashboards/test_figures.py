@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from dashboards.figures import funnel_table, in_view_table, situation_tables
 from dashboards.models import RegionSetting
-from dashboards.selectors import (
-    checkin_table,
-    consent_table,
-    contact_table,
-    dashboard_scope,
-    funnel_table,
-    in_view_table,
-    national_scope,
-    situation_tables,
-)
+from dashboards.selectors import checkin_table, consent_table, contact_table, dashboard_scope, national_scope
+from dashboards.summary import summary_refresh_changed
 from tests.dashboards.known import build
 
 
@@ -72,6 +65,7 @@ def test_situation_at_6_12_and_24_months(cast, known):
 
 def test_duurzaam_follows_the_regions_definition(cast, known):
     RegionSetting.objects.create(region=cast.region, duurzaam_permanent=False, duurzaam_min_hours=32)
+    summary_refresh_changed(full=True)
     scope, students = _scope(cast.coordinator)
     six = totals(situation_tables(students, scope, "school")[6])
     # A permanent contract of 20 hours is other work here; 36 hours is duurzaam.
@@ -162,3 +156,39 @@ def test_filters_narrow_every_figure(cast, known):
     late = known.students["late"]
     only_late = apply_filters(students, {"cohort": late.cohort, "gemeente": late.municipality})
     assert totals(in_view_table(only_late, scope, "school"))["total"] == 1
+
+
+def test_the_summary_takes_in_a_new_contact_on_its_next_run(cast, known):
+    from django.utils import timezone
+
+    from coaching.models import Contact
+
+    scope, students = _scope(cast.coordinator)
+    Contact.objects.create(student=known.students["silent"], at=timezone.now(), reached=True)
+    # Until the summary runs, the page shows the figures of its last run (and says so).
+    assert totals(in_view_table(students, scope, "school"))["in_view"] == 1
+    assert summary_refresh_changed() >= 1
+    assert totals(in_view_table(students, scope, "school")) == {
+        "in_view": 2,
+        "out_of_view": 2,
+        "unknown": 1,
+        "total": 5,
+    }
+
+
+def test_a_second_summary_run_changes_nothing(cast, known):
+    scope, students = _scope(cast.coordinator)
+    before = totals(in_view_table(students, scope, "school"))
+    summary_refresh_changed()
+    summary_refresh_changed()
+    assert totals(in_view_table(students, scope, "school")) == before
+
+
+def test_the_dashboard_counts_contacts_and_checkins_as_the_live_tables_do(cast, known):
+    from dashboards.figures import dashboard
+
+    scope, students = _scope(cast.coordinator)
+    board = dashboard(scope, {}, "school")
+    assert board.contacts.grid() == contact_table(students, "school").grid()
+    assert board.checkins.grid() == checkin_table(students, "school").grid()
+    assert totals(board.checkins) == {"on_time": 1, "late": 1, "overdue": 1, "total": 3}
