@@ -73,9 +73,9 @@ messages: install
 # Content: our templates, Python that renders HTML, our scripts, and the crispy-bootstrap5
 # templates that `|crispy` and `as_crispy_field` render (no FormHelper layouts are used), Django's
 # widget templates, and benchmarks/frontend/dynamic.html (what scripts add at run time).
-FRONTEND := benchmarks/frontend
+FRONTEND := benchmarks/frontend  # npm ci there once; after a change to its package-lock.json: rm -r its node_modules
 css: install
-	cd $(FRONTEND) && npm ci --no-audit --no-fund --silent
+	[ -d $(FRONTEND)/node_modules ] || (cd $(FRONTEND) && npm ci --no-audit --no-fund --silent)
 	CRISPY=$$($(BIN)/python -c 'import crispy_bootstrap5, pathlib; print(pathlib.Path(crispy_bootstrap5.__file__).parent / "templates/bootstrap5")') && \
 	WIDGETS=$$($(BIN)/python -c 'import django.forms, pathlib; print(pathlib.Path(django.forms.__file__).parent / "templates/django/forms/widgets")') && \
 	node $(FRONTEND)/trim-css.mjs static/vendor/bootstrap/css/bootstrap.min.css \
@@ -88,7 +88,7 @@ css: install
 # The two Bootstrap plugins the pages use (collapse, dropdown + Popper) bundled by esbuild instead
 # of the whole 80 KB bundle; committed like the CSS. Entry: benchmarks/frontend/bootstrap-kwint.js.
 js:
-	cd $(FRONTEND) && npm ci --no-audit --no-fund --silent
+	[ -d $(FRONTEND)/node_modules ] || (cd $(FRONTEND) && npm ci --no-audit --no-fund --silent)
 	cd $(FRONTEND) && node_modules/.bin/esbuild bootstrap-kwint.js --bundle --minify --format=iife \
 		--target=es2019 --legal-comments=none --log-level=warning \
 		--banner:js='/*! Bootstrap v5.3.9 collapse + dropdown (MIT, The Bootstrap Authors) with Popper v2.11.8 (MIT, Federico Zivolo); built by `make js` */' \
