@@ -288,8 +288,10 @@ def _share(table: SuppressedTable, row: int, column: int) -> int | None:
 def caseloads(membership: Membership) -> list[dict]:
     """Per coach of the viewer's organisation: caseload against capacity (staff, not young
     people: no suppression)."""
-    from coaching.selectors import team_for
+    from coaching.selectors import caseloads_for
 
     if membership.role == Role.COACH:
         return []
-    return [{"name": m.user.full_name, "caseload": m.caseload, "capacity": m.capacity} for m in team_for(membership)]
+    return [
+        {"name": m.user.full_name, "caseload": m.caseload, "capacity": m.capacity} for m in caseloads_for(membership)
+    ]
