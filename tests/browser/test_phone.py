@@ -124,6 +124,7 @@ def test_table_pages_found_by_the_crawl_fit_a_phone(phone, cast, password, stude
         phone.goto(f"{phone.base_url}{path}")
         assert phone.locator("table").first.is_visible()
         _no_sideways_scroll(phone)
+        assert phone.evaluate(SMALL_TARGETS) == []  # the "← name" breadcrumb too
 
 
 def test_student_list_sort_headers_and_names_are_24_px_targets(phone, cast, password, students):
