@@ -76,7 +76,8 @@ messages: install
 # Content: our templates, Python that renders HTML, our scripts, and the crispy-bootstrap5
 # templates that `|crispy` and `as_crispy_field` render (no FormHelper layouts are used), Django's
 # widget templates, and benchmarks/frontend/dynamic.html (what scripts add at run time).
-FRONTEND := benchmarks/frontend  # npm ci there once; after a change to its package-lock.json: rm -r its node_modules
+# npm ci runs there once; after a change to its package-lock.json, rm -r its node_modules.
+FRONTEND := benchmarks/frontend
 css: install
 	[ -d $(FRONTEND)/node_modules ] || (cd $(FRONTEND) && npm ci --no-audit --no-fund --silent)
 	CRISPY=$$($(BIN)/python -c 'import crispy_bootstrap5, pathlib; print(pathlib.Path(crispy_bootstrap5.__file__).parent / "templates/bootstrap5")') && \

@@ -192,6 +192,10 @@ class CheckIn(models.Model):
             models.Index(fields=["coach", "status", "due_date"], name="checkin_coach_status_due_idx"),
             models.Index(fields=["trajectory", "status", "due_date"], name="checkin_traj_status_due_idx"),
             models.Index(fields=["status", "due_date"], name="checkin_status_due_idx"),
+            # dashboards.summary.changed_since: check-ins completed since the last run.
+            models.Index(
+                fields=["completed_at"], name="checkin_completed_idx", condition=Q(completed_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,6 +260,10 @@ class Contact(models.Model):
             models.Index(fields=["created_at"], name="contact_unreached_logged_idx", condition=Q(reached=False)),
             # The morning digest: who asked for contact in a self check-in lately (few rows).
             models.Index(fields=["at"], name="contact_wants_contact_at_idx", condition=Q(wants_contact=True)),
+            # The dashboard summary's incremental run: contacts logged or edited since the last
+            # run (dashboards.summary.changed_since; without these a scan of every contact).
+            models.Index(fields=["created_at"], name="contact_created_idx"),
+            models.Index(fields=["edited_at"], name="contact_edited_idx", condition=Q(edited_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -337,6 +345,8 @@ class SituationRecord(models.Model):
         indexes = [
             models.Index(fields=["student", "-date", "-id"], name="situation_student_date_idx"),
             models.Index(fields=["measurement_month", "kind"], name="situation_measure_kind_idx"),
+            # dashboards.summary.changed_since: situations recorded since the last run.
+            models.Index(fields=["created_at"], name="situation_created_idx"),
         ]
 
     def __str__(self) -> str:
