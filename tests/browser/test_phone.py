@@ -124,3 +124,12 @@ def test_table_pages_found_by_the_crawl_fit_a_phone(phone, cast, password, stude
         phone.goto(f"{phone.base_url}{path}")
         assert phone.locator("table").first.is_visible()
         _no_sideways_scroll(phone)
+
+
+def test_student_list_sort_headers_and_names_are_24_px_targets(phone, cast, password, students):
+    # The crawl at 320 px found the sort links and the names in the student list 19 px high.
+    browser_login(phone, cast.coach.user.email, password)
+    phone.goto(f"{phone.base_url}/jongeren/")
+    assert phone.get_by_role("link", name="Naam").first.is_visible()
+    _no_sideways_scroll(phone)
+    assert phone.evaluate(SMALL_TARGETS) == []
