@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kwint
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# The tests empty the cache (rate-limit counters) before each test: two runs at once on one
+# machine need a cache database each, or one run's FLUSHDB resets the other's counters mid-test.
+TEST_REDIS_CACHE_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: run install install-dev test bench lint format messages css js lighthouse load clean
 
@@ -42,8 +45,8 @@ run: install
 # pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
 test: install-dev
 	@$(BIN)/python scripts/prepare_test_env.py --python $(BIN)/python --database-url $(TEST_DATABASE_URL) \
-		--redis-url $(TEST_REDIS_URL) $(if $(REDIS_CACHE_URL),--redis-url $(REDIS_CACHE_URL))
-	@KWINT_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		--redis-url $(TEST_REDIS_URL) --redis-url $(TEST_REDIS_CACHE_URL)
+	@KWINT_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) REDIS_CACHE_URL=$(TEST_REDIS_CACHE_URL) \
 		$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; \
 	exit $$status

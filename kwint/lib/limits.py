@@ -10,6 +10,9 @@ restored afterwards, so the worker goes on with its next task unharmed.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,10 +32,23 @@ def _address_space_bytes() -> int | None:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
+def _release_free_memory() -> None:
+    """Hand memory the process freed back to the system before measuring it. Memory the
+    allocator keeps for reuse is address space already counted, so a task could otherwise use
+    all of it on top of the ceiling: after a large earlier task, many times the ceiling."""
+    gc.collect()
+    libc_name = ctypes.util.find_library("c")
+    if libc_name:
+        trim = getattr(ctypes.CDLL(libc_name), "malloc_trim", None)  # glibc only
+        if trim is not None:
+            trim(0)
+
+
 @contextmanager
 def memory_ceiling(extra_bytes: int) -> Iterator[int | None]:
     """Allow the process `extra_bytes` more address space than it uses now, until the block ends.
     Yields the ceiling in bytes (None where the platform cannot set one)."""
+    _release_free_memory()
     current = _address_space_bytes()
     if resource is None or current is None or extra_bytes <= 0:
         yield None

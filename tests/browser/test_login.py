@@ -24,7 +24,7 @@ def test_wrong_password_shows_a_dutch_error(page, cast):
 
 @pytest.mark.parametrize(
     "role,heading",
-    [("zorg", "Studenten"), ("coach", "Mijn caseload"), ("coordinator", "Regio"), ("beheerder", "Organisaties")],
+    [("zorg", "Studenten"), ("coach", "Mijn caseload"), ("coordinator", "Dashboard"), ("beheerder", "Organisaties")],
 )
 def test_each_role_lands_on_its_start_page(page, cast, password, role, heading):
     browser_login(page, getattr(cast, role).user.email, password)

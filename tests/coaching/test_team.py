@@ -167,3 +167,13 @@ def test_team_lists_page_by_50_and_keep_the_filters_in_the_url(cast, login):
     assert len(last.context["coach_page"].object_list) == 2
     assert "?q=x&amp;coachpagina=2&amp;pagina=" not in last.content.decode()  # one page of students: no links
     assert _queries(rmc, reverse("coaching:team") + "?coachpagina=2") == _queries(rmc, reverse("coaching:team"))
+
+
+def test_caseloads_for_counts_as_team_for(cast, guided):
+    """The dashboard's cheaper caseload query gives each coach the team view's caseload."""
+    from coaching.selectors import caseloads_for, team_for
+
+    team = {m.pk: m.caseload for m in team_for(cast.coordinator)}
+    light = {m.pk: m.caseload for m in caseloads_for(cast.coordinator)}
+    assert light == team
+    assert light[cast.coach.pk] == 1

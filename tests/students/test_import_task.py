@@ -78,6 +78,9 @@ def test_a_reading_in_progress_is_not_taken_over(cast):
 
 def test_reading_past_the_memory_ceiling_fails_with_a_message(cast, settings):
     settings.KWINT_IMPORT_MEMORY_MB = 8
+    # A worker that ran a large task before holds freed memory: it must not widen the ceiling.
+    earlier_task = ["y" * 9000 + str(n) for n in range(20_000)]  # ~180 MB, then freed
+    del earlier_task
     wide = ";".join(f"K{i}" for i in range(100))
     rows = [";".join(["x" * 90] * 100) for _ in range(900)]  # ~8 MB of text, far more as Python strings
     batch = _receive(cast, ("\n".join([wide, *rows]) + "\n").encode())
