@@ -122,7 +122,7 @@ print("stopped" if stopped else "not stopped", len(table.rows) if hasattr(table,
 
 
 def test_the_ceiling_stops_a_read_that_grows_past_it_and_is_lifted_after():
-    env = {k: v for k, v in os.environ.items()} | {"DJANGO_SETTINGS_MODULE": "kwint.settings"}
+    env = dict(os.environ) | {"DJANGO_SETTINGS_MODULE": "kwint.settings"}
     script = "import django; django.setup()\n" + CEILING_SCRIPT
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
